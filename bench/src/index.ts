@@ -1,0 +1,2 @@
+// Public surface of @facsimile/bench. Filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @facsimile/bus. Filled in by its issue.
+export {};

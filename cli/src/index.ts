@@ -1,0 +1,2 @@
+// Public surface of @facsimile/cli. Filled in by its issue.
+export {};

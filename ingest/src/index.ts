@@ -1,0 +1,2 @@
+// Public surface of @facsimile/ingest. Filled in by its issue.
+export {};

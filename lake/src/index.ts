@@ -1,0 +1,2 @@
+// Public surface of @facsimile/lake. Filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @facsimile/producer-sdk. Filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @facsimile/query. Filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @facsimile/schemas. Filled in by its issue.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @facsimile/transforms. Filled in by its issue.
+export {};

@@ -1,0 +1,55 @@
+// Two projects: `unit` (beside the code, no servers) and `integration` (test/, real Kafka and S3).
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const packages = [
+  "schemas",
+  "bus",
+  "lake",
+  "producer-sdk",
+  "transforms",
+  "ingest",
+  "query",
+  "cli",
+  "test",
+  "bench",
+];
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+// Tests import sibling packages from source, so a test run never depends on a stale build.
+const alias = [
+  { find: "@facsimile/lake/object-store", replacement: `${root}lake/src/object-store/index.ts` },
+  ...packages.map((p) => ({
+    find: new RegExp(`^@facsimile/${p}$`),
+    replacement: `${root}${p}/src/index.ts`,
+  })),
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["*/src/**/*.test.ts"],
+          exclude: ["test/**", "**/node_modules/**", "**/dist/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/src/**/*.test.ts"],
+          globalSetup: ["test/src/global-setup.ts"],
+          // Tests share one broker and one MinIO: keep the parallelism the 2-core machines can carry.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
