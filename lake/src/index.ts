@@ -1,2 +1,2 @@
-// Public surface of @facsimile/lake. Filled in by its issue.
-export {};
+// Public surface of @facsimile/lake.
+export * from "./object-store/index.js";
