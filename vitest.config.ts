@@ -28,6 +28,8 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // In CI a JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci/vitest-report.json" }]] : ["default"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
