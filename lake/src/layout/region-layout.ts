@@ -7,9 +7,10 @@ export const REGION_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 /** Table names are SQL-friendly identifiers, e.g. "jira_issue". */
 export const TABLE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,127}$/;
 
-export class LayoutError extends Error {
-  readonly code = "INVALID_LAYOUT_NAME";
-  readonly retriable = false;
+export class LayoutError extends LakeError {
+  constructor(message: string) {
+    super("INVALID_LAYOUT_NAME", message);
+  }
 }
 
 function check(kind: string, value: string, pattern: RegExp): string {
