@@ -1,6 +1,7 @@
 // Where things live in a lake root (a local folder or an s3://bucket/prefix): one folder per region, so a
 // region's data never shares a prefix with another's (residency), and within it the raw sink and the
 // target tables. Keys only: nothing here touches storage.
+import { LakeError } from "../errors.js";
 
 /** Region ids are lowercase words with digits and dashes, e.g. "eu-west-1", "us". */
 export const REGION_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
