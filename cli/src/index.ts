@@ -1,2 +1,4 @@
-// Public surface of @facsimile/cli. Filled in by its issue.
-export {};
+// Public surface of @facsimile/cli: the dispatcher and the command contract, for tests and embedding.
+export { type CliCommand, type CliIo, EXIT, processIo } from "./command.js";
+export { listCommands, runCli } from "./dispatch.js";
+export { resolveSchemasDir } from "./schemas-dir.js";

@@ -1,0 +1,30 @@
+// What every `facsimile` subcommand exports (as its default export) and the I/O it is given.
+// Commands write through `io` and return an exit code, so tests run them in-process.
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CliCommand {
+  /** One line for `facsimile --help`. */
+  readonly summary: string;
+  /** The full text for `facsimile <command> --help`. */
+  readonly usage: string;
+  /** Returns the process exit code. Arguments are what follows the command's own words. */
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = Object.freeze({ OK: 0, FAILED: 1, USAGE: 2 });
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,7 @@
+// Data classification shared by entities that carry user-written content.
+export enum Classification {
+  PUBLIC = "PUBLIC",
+  INTERNAL = "INTERNAL",
+  CONFIDENTIAL = "CONFIDENTIAL",
+  RESTRICTED = "RESTRICTED",
+}
