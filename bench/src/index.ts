@@ -2,6 +2,7 @@
 // a module whose default export runs it and prints its figures as ratios against a baseline of the same run.
 // Adding a benchmark: one line in BENCHES.
 const BENCHES: Readonly<Record<string, () => Promise<{ default: () => Promise<void> }>>> = Object.freeze({
+  "bus-codec": () => import("./bus-codec.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
 });
 

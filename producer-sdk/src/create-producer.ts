@@ -1,0 +1,299 @@
+// The producer: what a product service calls to publish entity changes. publish() validates the change with the
+// generated zod validator (nothing is sent when it fails), encodes the entity as protobuf, offloads payloads
+// above the threshold to the object store (upload first, pointer second), wraps it in a FacsimileRecord keyed by
+// workspace id, and hands it to the batcher of the workspace's region topic. It resolves once the transport
+// acknowledged the record. Dependencies come in; the producer owns none of them and closes none of them.
+import {
+  createHybridLogicalClock,
+  encodeRecord,
+  type FacsimileRecord,
+  type HybridLogicalClock,
+  type Logger,
+  type RecordPayload,
+  recordsTopic,
+  silentLogger,
+  type Transport,
+} from "@facsimile/bus";
+import type { ObjectStore } from "@facsimile/lake/object-store";
+import {
+  type EntityInputs,
+  EntityValueError,
+  encodeEntity,
+  validators as generatedValidators,
+  type SchemaRegistry,
+  UnknownEntityError,
+} from "@facsimile/schemas";
+import type { z } from "zod";
+import { type ChangeEnvelope, checkEnvelope } from "./build-envelope.js";
+import { ByteBudget } from "./byte-budget.js";
+import {
+  PayloadTooLargeError,
+  ProducerClosedError,
+  UnknownWorkspaceError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";
+import { offloadPayload } from "./offload-payload.js";
+import type { RetryOptions } from "./retry-within-budget.js";
+import { TopicBatcher } from "./topic-batcher.js";
+import type { WorkspaceDirectory } from "./workspace-directory.js";
+
+export interface ProducerOptions {
+  /** Entity payloads above this many bytes are offloaded to the object store. */
+  readonly offloadThresholdBytes: number;
+  /** Hard maximum of an entity payload, offloaded or not: above it publish() throws PayloadTooLargeError. */
+  readonly maxPayloadBytes: number;
+  /** How long a batch waits for more records before it is sent. */
+  readonly lingerMs: number;
+  readonly maxBatchSize: number;
+  /** Upper bound of record bytes per produce call. */
+  readonly maxBatchBytes: number;
+  /** Bytes accepted but not yet acknowledged; publish() waits while they are over this (backpressure). */
+  readonly maxBytesInFlight: number;
+  /** Retry budget for each upload and each batch send (retriable failures only). */
+  readonly retry: Partial<RetryOptions>;
+  /** Key prefix of offloaded payloads in the object store. */
+  readonly offloadPrefix: string;
+}
+
+export const DEFAULT_PRODUCER_OPTIONS: Readonly<ProducerOptions> = Object.freeze({
+  offloadThresholdBytes: 256 * 1024,
+  maxPayloadBytes: 64 * 1024 * 1024,
+  lingerMs: 5,
+  maxBatchSize: 500,
+  maxBatchBytes: 4 * 1024 * 1024,
+  maxBytesInFlight: 64 * 1024 * 1024,
+  retry: Object.freeze({ budgetMs: 30_000 }),
+  offloadPrefix: "offload",
+});
+
+/** Per entity name, the validator of its plain value (the generated zod validators by default). */
+export type Validators<I> = { readonly [K in keyof I]: z.ZodType<I[K]> };
+
+export interface ProducerDeps<I = EntityInputs> {
+  readonly transport: Transport;
+  readonly store: ObjectStore;
+  readonly directory: WorkspaceDirectory;
+  readonly registry: SchemaRegistry;
+  /** Defaults to the generated validators of @facsimile/schemas (matching its default registry). */
+  readonly validators?: Validators<I>;
+  readonly logger?: Logger;
+  /** Wall clock of the hybrid logical clock. */
+  readonly clock?: () => number;
+}
+
+export interface PublishChange<V> extends ChangeEnvelope {
+  readonly value: V;
+}
+
+export type DeleteChange = ChangeEnvelope;
+
+export interface PublishReceipt {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly version: bigint;
+  /** Where the payload went when it was offloaded. */
+  readonly offloadedTo?: string;
+}
+
+export interface Producer<I = EntityInputs> {
+  /** Publishes a new state of one resource. Resolves once the transport acknowledged it. */
+  publish<E extends keyof I & string>(entity: E, change: PublishChange<I[E]>): Promise<PublishReceipt>;
+  /** Publishes a tombstone: the resource is deleted as of this version. */
+  delete(entity: keyof I & string, change: DeleteChange): Promise<PublishReceipt>;
+  /** Sends everything accepted so far and waits for it; rejects with the first failure among those records. */
+  flush(): Promise<void>;
+  /** flush(), then refuse new changes. Does not close the transport or the store. */
+  close(): Promise<void>;
+  /** Bytes accepted and not yet acknowledged. */
+  readonly bytesInFlight: number;
+}
+
+const RECORD_OVERHEAD_BYTES = 256;
+
+export function createProducer<I = EntityInputs>(
+  deps: ProducerDeps<I>,
+  options: Partial<ProducerOptions> = {},
+): Producer<I> {
+  const o: ProducerOptions = { ...DEFAULT_PRODUCER_OPTIONS, ...options };
+  const validators = (deps.validators ?? generatedValidators) as unknown as Readonly<
+    Record<string, z.ZodType>
+  >;
+  const logger = deps.logger ?? silentLogger;
+  const hlc: HybridLogicalClock = createHybridLogicalClock(
+    deps.clock === undefined ? {} : { clock: deps.clock },
+  );
+  const budget = new ByteBudget(o.maxBytesInFlight);
+  const batchers = new Map<string, TopicBatcher>();
+  const inFlight = new Set<Promise<PublishReceipt>>();
+  const warnedDeprecated = new Set<string>();
+  let closed = false;
+
+  const batcherOf = (topic: string): TopicBatcher => {
+    let b = batchers.get(topic);
+    if (b === undefined) {
+      b = new TopicBatcher(topic, deps.transport, {
+        lingerMs: o.lingerMs,
+        maxBatchSize: o.maxBatchSize,
+        maxBatchBytes: o.maxBatchBytes,
+        retry: o.retry,
+      });
+      batchers.set(topic, b);
+    }
+    return b;
+  };
+
+  /** Everything that can be checked before a byte leaves: throws, and nothing is published. */
+  const prepare = (entity: string, change: ChangeEnvelope, value: unknown, tombstone: boolean) => {
+    if (closed) throw new ProducerClosedError();
+    const info = deps.registry.entity(entity);
+    if (info.status === "DEPRECATED" && !warnedDeprecated.has(entity)) {
+      warnedDeprecated.add(entity);
+      logger.warn("publishing a DEPRECATED entity: move to its replacement before it is removed", { entity });
+    }
+    const validator = validators[entity];
+    if (validator === undefined) throw new UnknownEntityError("name", entity);
+    const issues: ValidationIssue[] = [];
+    const envelope = checkEnvelope(change, issues);
+    let payload: Uint8Array | undefined;
+    if (!tombstone) {
+      const parsed = validator.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const path = ["value", ...issue.path.map(String)];
+          // An unknown key is reported at the key itself, not at the object that holds it.
+          const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+          for (const key of keys) {
+            issues.push({
+              path: (key === undefined ? path : [...path, key]).join("."),
+              message: issue.message,
+            });
+          }
+        }
+      } else if (issues.length === 0) {
+        try {
+          payload = encodeEntity(deps.registry, info.name, parsed.data as object);
+        } catch (err) {
+          if (!(err instanceof EntityValueError)) throw err;
+          issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+        }
+      }
+    }
+    if (issues.length > 0) throw new ValidationError(entity, issues);
+    const region = deps.directory.regionOf(envelope.workspaceId);
+    if (region === undefined) throw new UnknownWorkspaceError(envelope.workspaceId);
+    if (payload !== undefined && payload.length > o.maxPayloadBytes) {
+      throw new PayloadTooLargeError(entity, payload.length, o.maxPayloadBytes);
+    }
+    return { info, envelope, payload, topic: recordsTopic(region) };
+  };
+
+  const send = async (prepared: ReturnType<typeof prepare>, tombstone: boolean): Promise<PublishReceipt> => {
+    const { info, envelope, payload, topic } = prepared;
+    const entity = info.name;
+    const version = envelope.version ?? hlc.now();
+    const reserved = (payload?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+    await budget.acquire(reserved);
+    try {
+      let recordPayload: RecordPayload = { case: undefined };
+      let offloadedTo: string | undefined;
+      if (payload !== undefined && payload.length > o.offloadThresholdBytes) {
+        const kmsKeyId = deps.directory.kmsKeyIdOf?.(envelope.workspaceId);
+        const offloaded = await offloadPayload(deps.store, envelope.workspaceId, payload, {
+          prefix: o.offloadPrefix,
+          kmsKeyId,
+          retry: o.retry,
+        });
+        offloadedTo = offloaded.uri;
+        recordPayload = {
+          case: "offloadPointer",
+          value: {
+            uri: offloaded.uri,
+            sha256: offloaded.sha256,
+            sizeBytes: offloaded.sizeBytes,
+            typeUrl: info.typeUrl,
+          },
+        };
+        logger.debug("offloaded payload", { entity, uri: offloaded.uri, sizeBytes: offloaded.sizeBytes });
+      } else if (payload !== undefined) {
+        recordPayload = { case: "entity", value: { typeUrl: info.typeUrl, value: payload } };
+      }
+      const record: FacsimileRecord = {
+        resourceAri: envelope.resourceAri,
+        entityType: info.entityType,
+        workspaceId: envelope.workspaceAri,
+        version,
+        generationWatermark: envelope.generationWatermark,
+        isTombstone: tombstone,
+        payload: recordPayload,
+      };
+      const value = encodeRecord(record);
+      const appended = await batcherOf(topic).add(
+        { key: envelope.workspaceId, value, headers: { "facsimile-entity": info.name } },
+        value.length,
+      );
+      return {
+        ...appended,
+        version,
+        ...(offloadedTo === undefined ? {} : { offloadedTo }),
+      };
+    } finally {
+      budget.release(reserved);
+    }
+  };
+
+  const track = (p: Promise<PublishReceipt>): Promise<PublishReceipt> => {
+    inFlight.add(p);
+    const forget = () => inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
+  const flush = async (): Promise<void> => {
+    const pending = [...inFlight];
+    // Records still uploading join their batch later: keep cutting until every pending publish settled.
+    const settled = Promise.allSettled(pending);
+    let done = false;
+    void settled.then(() => {
+      done = true;
+    });
+    while (!done) {
+      await Promise.all([...batchers.values()].map((b) => b.flush()));
+      await Promise.race([settled, new Promise((r) => setTimeout(r, Math.min(5, Math.max(1, o.lingerMs))))]);
+    }
+    const failed = (await settled).find((r) => r.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+  };
+
+  return {
+    // Bad input rejects before anything is tracked or sent; only accepted changes count for flush().
+    publish(entity, change) {
+      let prepared: ReturnType<typeof prepare>;
+      try {
+        prepared = prepare(entity, change, change.value, false);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return track(send(prepared, false));
+    },
+    delete(entity, change) {
+      let prepared: ReturnType<typeof prepare>;
+      try {
+        prepared = prepare(entity, change, undefined, true);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return track(send(prepared, true));
+    },
+    flush,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await flush();
+    },
+    get bytesInFlight() {
+      return budget.inFlight;
+    },
+  };
+}

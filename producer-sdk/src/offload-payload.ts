@@ -1,0 +1,65 @@
+// Large payloads go to the object store under a content-addressed key, per workspace so that deleting a
+// workspace can delete its objects: `<prefix>/<workspace-id>/<sha[0..2]>/<sha256>`. The upload is create-if-absent
+// (the same bytes under the same key are already there: done), retried within a budget, and finished BEFORE any
+// record points at it: a record never references an object that is not stored yet.
+import { sha256Hex } from "@facsimile/bus";
+import type { ObjectStore } from "@facsimile/lake/object-store";
+import { OffloadFailedError } from "./errors.js";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
+
+export const OFFLOAD_CONTENT_TYPE = "application/x-protobuf";
+
+export interface OffloadedPayload {
+  readonly uri: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+export function offloadKey(prefix: string, workspaceId: string, sha256: string): string {
+  return `${prefix}/${workspaceId}/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** The pointer URI of a key: the store's URL and the key. */
+export function offloadUri(store: ObjectStore, key: string): string {
+  return `${store.url.replace(/\/+$/, "")}/${key}`;
+}
+
+/** The key of a pointer URI inside `store`, or undefined when the URI points elsewhere. */
+export function keyOfOffloadUri(store: ObjectStore, uri: string): string | undefined {
+  const base = `${store.url.replace(/\/+$/, "")}/`;
+  return uri.startsWith(base) && uri.length > base.length ? uri.slice(base.length) : undefined;
+}
+
+export interface UploadOptions {
+  readonly prefix: string;
+  readonly kmsKeyId: string | undefined;
+  readonly retry: Partial<RetryOptions>;
+}
+
+export async function offloadPayload(
+  store: ObjectStore,
+  workspaceId: string,
+  bytes: Uint8Array,
+  options: UploadOptions,
+): Promise<OffloadedPayload> {
+  const sha256 = sha256Hex(bytes);
+  const key = offloadKey(options.prefix, workspaceId, sha256);
+  try {
+    await retryWithinBudget(async () => {
+      try {
+        await store.putIfAbsent(key, bytes, {
+          contentType: OFFLOAD_CONTENT_TYPE,
+          ...(options.kmsKeyId === undefined ? {} : { kmsKeyId: options.kmsKeyId }),
+        });
+      } catch (err) {
+        // Content-addressed: an existing object under this key holds these very bytes.
+        if ((err as { code?: unknown }).code !== "OBJECT_EXISTS") throw err;
+      }
+    }, options.retry);
+  } catch (err) {
+    if (err instanceof RetryExhausted) throw new OffloadFailedError(key, err.attempts, err.cause);
+    throw err;
+  }
+  return { uri: offloadUri(store, key), key, sha256, sizeBytes: bytes.length };
+}

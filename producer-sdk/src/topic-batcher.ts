@@ -1,0 +1,131 @@
+// Batches the records of one topic: a batch leaves when it is full (count or bytes) or lingered long enough,
+// batches of a topic are sent one after another (so records of one key keep their publish order), and a failed
+// send is retried within the budget before every record of the batch is rejected. Nothing is dropped silently:
+// each record's promise settles with its offset or with the error.
+import { type OutgoingMessage, partitionForKey, type Transport, UnknownTopicError } from "@facsimile/bus";
+import { PublishFailedError } from "./errors.js";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
+
+export interface BatcherOptions {
+  readonly lingerMs: number;
+  readonly maxBatchSize: number;
+  readonly maxBatchBytes: number;
+  readonly retry: Partial<RetryOptions>;
+}
+
+export interface Appended {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+interface Entry {
+  readonly message: OutgoingMessage;
+  readonly bytes: number;
+  resolve(a: Appended): void;
+  reject(e: unknown): void;
+}
+
+export class TopicBatcher {
+  private queue: Entry[] = [];
+  private queuedBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+  private partitions: number | undefined;
+
+  constructor(
+    readonly topic: string,
+    private readonly transport: Transport,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  add(message: OutgoingMessage, bytes: number): Promise<Appended> {
+    return new Promise<Appended>((resolve, reject) => {
+      this.queue.push({ message, bytes, resolve, reject });
+      this.queuedBytes += bytes;
+      if (this.queue.length >= this.options.maxBatchSize || this.queuedBytes >= this.options.maxBatchBytes) {
+        this.cut();
+      } else {
+        this.timer ??= setTimeout(() => this.cut(), this.options.lingerMs);
+      }
+    });
+  }
+
+  /** Sends what is queued now; resolves when every batch sent so far has settled. */
+  async flush(): Promise<void> {
+    this.cut();
+    await this.sending;
+  }
+
+  private cut(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0) {
+      const batch: Entry[] = [];
+      let bytes = 0;
+      while (
+        this.queue.length > 0 &&
+        batch.length < this.options.maxBatchSize &&
+        (batch.length === 0 || bytes + (this.queue[0] as Entry).bytes <= this.options.maxBatchBytes)
+      ) {
+        const e = this.queue.shift() as Entry;
+        bytes += e.bytes;
+        batch.push(e);
+      }
+      this.queuedBytes -= bytes;
+      this.sending = this.sending.then(() => this.send(batch));
+    }
+  }
+
+  private async send(batch: readonly Entry[]): Promise<void> {
+    try {
+      const appends = await retryWithinBudget(async () => {
+        const partitions = await this.partitionCount();
+        const messages = batch.map((e) => ({
+          ...e.message,
+          partition: partitionForKey(e.message.key, partitions),
+        }));
+        try {
+          return { messages, appends: await this.transport.produce(this.topic, messages) };
+        } catch (err) {
+          this.partitions = undefined;
+          throw err;
+        }
+      }, this.options.retry);
+      // Offsets per partition, in order: the transport appends a partition's messages consecutively.
+      const runs = new Map<number, Array<{ next: bigint; left: number }>>();
+      for (const a of appends.appends) {
+        const list = runs.get(a.partition) ?? [];
+        list.push({ next: a.baseOffset, left: a.count });
+        runs.set(a.partition, list);
+      }
+      for (const list of runs.values()) list.sort((x, y) => (x.next < y.next ? -1 : 1));
+      appends.messages.forEach((m, i) => {
+        const entry = batch[i] as Entry;
+        const partition = m.partition;
+        const list = runs.get(partition) ?? [];
+        while (list.length > 0 && (list[0] as { left: number }).left === 0) list.shift();
+        const run = list[0];
+        const offset = run?.next ?? -1n;
+        if (run !== undefined) {
+          run.next += 1n;
+          run.left -= 1;
+        }
+        entry.resolve({ topic: this.topic, partition, offset });
+      });
+    } catch (err) {
+      const error =
+        err instanceof RetryExhausted ? new PublishFailedError(this.topic, err.attempts, err.cause) : err;
+      for (const e of batch) e.reject(error);
+    }
+  }
+
+  private async partitionCount(): Promise<number> {
+    if (this.partitions === undefined) {
+      const n = await this.transport.partitionCount(this.topic);
+      if (n === undefined) throw new UnknownTopicError(this.topic, this.transport.url);
+      this.partitions = n;
+    }
+    return this.partitions;
+  }
+}
