@@ -1,2 +1,110 @@
-// Public surface of @facsimile/query. Filled in by its issue.
-export {};
+// Public surface of @facsimile/query: analyst SQL over one workspace's tables in a locked DuckDB sandbox.
+
+export { LIST_REGION_TABLES_DEFAULTS, listRegionTables } from "./catalog/list-region-tables.js";
+export {
+  type CatalogOptions,
+  type CatalogTable,
+  loadRegionCatalog,
+  type RegionCatalog,
+} from "./catalog/load-region-catalog.js";
+export {
+  checkWorkspaceId,
+  planWorkspaceView,
+  type SkippedTablePlan,
+  type ViewColumn,
+  WORKSPACE_PATTERN,
+  WORKSPACE_VIEW_DEFAULTS,
+  type WorkspaceViewOptions,
+  type WorkspaceViewPlan,
+} from "./catalog/plan-workspace-view.js";
+export {
+  isQueryError,
+  QueryArgumentError,
+  QueryError,
+  type QueryErrorOptions,
+  QueryInterruptedError,
+  QueryRejectedError,
+  QuerySqlError,
+  QueryTimeoutError,
+  type RejectionCode,
+  SessionClosedError,
+  SessionSetupError,
+} from "./errors.js";
+export {
+  EXAMPLE_ISSUE_COLUMNS,
+  EXAMPLE_MERGE_CONFIG,
+  EXAMPLE_PROJECT_COLUMNS,
+  EXAMPLE_TABLES_DEFAULTS,
+  type ExampleTables,
+  type ExampleTablesOptions,
+  writeExampleTables,
+} from "./examples/example-tables.js";
+export {
+  EXAMPLE_QUERIES,
+  type ExampleQuery,
+  ISSUES_RESOLVED_PER_MONTH,
+} from "./examples/issues-resolved-per-month.js";
+export {
+  formatCsv,
+  formatResult,
+  isResultFormat,
+  RESULT_FORMATS,
+  type ResultFormat,
+  TABLE_FORMAT_DEFAULTS,
+  type TableFormatOptions,
+} from "./format/format-result.js";
+export {
+  DEFAULT_LAKE_DIR,
+  LAKE_ENV,
+  type LimitFlags,
+  lakeLocation,
+  limitsFromFlags,
+} from "./lake-location.js";
+export {
+  DEFAULT_QUERY_CACHE_DIR,
+  openQueryEngine,
+  QUERY_ENGINE_DEFAULTS,
+  type QueryEngine,
+  type QueryEngineOptions,
+} from "./open-query-engine.js";
+export { checkStatement } from "./sandbox/check-statement.js";
+export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
+export { resolveSandboxOptions, SANDBOX_DEFAULTS, type SandboxOptions } from "./sandbox/sandbox-options.js";
+export {
+  ALLOWED_TABLE_FUNCTIONS,
+  DENIED_SCALAR_FUNCTIONS,
+  type PolicyViolation,
+  policyViolations,
+} from "./sandbox/statement-policy.js";
+export {
+  QUERY_SERVER_DEFAULTS,
+  type QueryServer,
+  type QueryServerOptions,
+  startQueryServer,
+} from "./server/start-query-server.js";
+export {
+  authorizeToken,
+  loadWorkspaceTokens,
+  MIN_TOKEN_LENGTH,
+  parseWorkspaceTokens,
+  type TokenDecision,
+  tokenDigest,
+  type WorkspaceTokens,
+} from "./server/workspace-tokens.js";
+export {
+  openWorkspaceSession,
+  type QueryOverrides,
+  type SessionOptions,
+  type SessionTable,
+  type WorkspaceSession,
+} from "./session/open-workspace-session.js";
+export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
+export { type ExampleLake, openExampleLake } from "./testing/example-lake.js";
+export {
+  describeSandboxConformance,
+  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
+  type SandboxConformanceContext,
+  type SandboxConformanceRunner,
+  type SandboxSurface,
+  type SurfaceOutcome,
+} from "./testing/sandbox-conformance.js";

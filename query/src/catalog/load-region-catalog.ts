@@ -1,0 +1,74 @@
+// A region's catalog: every target table under `regions/<region>/tables/` with its latest snapshot, loaded
+// through the lake's reader. Read-only: it never writes to the lake, and holds no analyst SQL.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import {
+  loadSnapshot,
+  type ObjectStore,
+  openTable,
+  REGION_PATTERN,
+  regionLayout,
+  type Snapshot,
+  type Table,
+  TableNotFoundError,
+} from "@facsimile/lake";
+import { QueryArgumentError } from "../errors.js";
+import { listRegionTables } from "./list-region-tables.js";
+
+export interface CatalogTable {
+  /** The table's name in the region, and the name analysts query it by. */
+  readonly name: string;
+  readonly table: Table;
+  readonly snapshot: Snapshot;
+}
+
+export interface RegionCatalog {
+  readonly region: string;
+  /** The lake's URL, for operators' messages only (never shown to analysts). */
+  readonly lake: string;
+  /** Sorted by name. */
+  readonly tables: readonly CatalogTable[];
+}
+
+export interface CatalogOptions {
+  /** Copies of remote data files are kept here (immutable files: a copy never goes stale). */
+  readonly cacheDir: string;
+  /** Scratch space the lake's table handle asks for; the catalog never writes. */
+  readonly scratchDir: string;
+  /** Only these tables (default: every table of the region). */
+  readonly tables: readonly string[] | undefined;
+}
+
+export async function loadRegionCatalog(
+  store: ObjectStore,
+  region: string,
+  duckdb: DuckDBConnection,
+  options: Pick<CatalogOptions, "cacheDir" | "scratchDir"> & Partial<CatalogOptions>,
+): Promise<RegionCatalog> {
+  if (!REGION_PATTERN.test(region))
+    throw new QueryArgumentError(
+      "INVALID_ARGUMENT",
+      `invalid region ${JSON.stringify(region)}: expected lowercase letters, digits and dashes (e.g. eu-west-1)`,
+      { region },
+    );
+  const names = options.tables ?? (await listRegionTables(store, region));
+  const tables: CatalogTable[] = [];
+  for (const name of [...names].sort()) {
+    const table = openTable(store, regionLayout.table(region, name), duckdb, {
+      cacheDir: options.cacheDir,
+      scratchDir: options.scratchDir,
+    });
+    try {
+      tables.push({ name, table, snapshot: await loadSnapshot(table) });
+    } catch (err) {
+      // A folder without a Delta log is not a table (yet): a writer may be creating it.
+      if (!(err instanceof TableNotFoundError)) throw err;
+    }
+  }
+  if (tables.length === 0)
+    throw new QueryArgumentError(
+      "REGION_NOT_FOUND",
+      `region ${JSON.stringify(region)} has no tables in this lake: check the region name`,
+      { region },
+    );
+  return { region, lake: store.url, tables };
+}

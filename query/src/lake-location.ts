@@ -1,0 +1,48 @@
+// Where the query tools find the lake and how their limit flags read: shared by `facsimile query` and
+// `facsimile serve query`, so both take the same --lake default and the same limits. Pure.
+import { isAbsolute, resolve } from "node:path";
+import { resolveSandboxOptions, type SandboxOptions } from "./sandbox/sandbox-options.js";
+
+/** Environment variable naming the lake root when --lake is not given. */
+export const LAKE_ENV = "FACSIMILE_LAKE";
+
+/** The lake root when neither --lake nor $FACSIMILE_LAKE says: a data folder under the working directory. */
+export const DEFAULT_LAKE_DIR = ".facsimile/lake";
+
+/** --lake, else $FACSIMILE_LAKE, else ./.facsimile/lake; local paths resolved against `cwd`, URLs kept. */
+export function lakeLocation(
+  given: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): string {
+  const chosen =
+    given ?? (env[LAKE_ENV] === undefined || env[LAKE_ENV] === "" ? DEFAULT_LAKE_DIR : env[LAKE_ENV]);
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(chosen)) return chosen;
+  return isAbsolute(chosen) ? chosen : resolve(cwd, chosen);
+}
+
+export interface LimitFlags {
+  readonly "timeout-ms"?: string | undefined;
+  readonly "max-rows"?: string | undefined;
+  readonly "memory-limit"?: string | undefined;
+  readonly threads?: string | undefined;
+}
+
+/** The session limits the flags ask for, or what is wrong with them. */
+export function limitsFromFlags(flags: LimitFlags): Partial<SandboxOptions> | string {
+  const out: { -readonly [K in keyof SandboxOptions]?: SandboxOptions[K] } = {};
+  const int = (flag: string, value: string | undefined): number | string | undefined => {
+    if (value === undefined) return undefined;
+    return /^\d+$/.test(value) ? Number(value) : `--${flag} must be a positive integer, got ${value}`;
+  };
+  const timeout = int("timeout-ms", flags["timeout-ms"]);
+  const rows = int("max-rows", flags["max-rows"]);
+  const threads = int("threads", flags.threads);
+  for (const v of [timeout, rows, threads]) if (typeof v === "string") return v;
+  if (typeof timeout === "number") out.timeoutMs = timeout;
+  if (typeof rows === "number") out.maxRows = rows;
+  if (typeof threads === "number") out.threads = threads;
+  if (flags["memory-limit"] !== undefined) out.memoryLimit = flags["memory-limit"];
+  const checked = resolveSandboxOptions(out);
+  return typeof checked === "string" ? checked : out;
+}
