@@ -3,6 +3,9 @@
 // Adding a benchmark: one line in BENCHES.
 const BENCHES: Readonly<Record<string, () => Promise<{ default: () => Promise<void> }>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
+  "ingest-freshness": () => import("./ingest-freshness.js"),
+  "ingest-throughput": () => import("./ingest-throughput.js"),
+  "lake-merge": () => import("./lake-merge.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
 });
 

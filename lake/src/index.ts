@@ -1,4 +1,67 @@
 // Public surface of @facsimile/lake.
 
 export * from "./duckdb/index.js";
+export {
+  CommitConflictError,
+  type CommitConflictReason,
+  InvalidBatchError,
+  InvalidTableConfigError,
+  isCommitConflictError,
+  LogCorruptError,
+  LogVersionMissingError,
+  SchemaMismatchError,
+  TableExistsError,
+  TableNotFoundError,
+  UnsupportedProtocolError,
+  UnsupportedTypeError,
+  VersionNotFoundError,
+} from "./errors.js";
+export {
+  createTableView,
+  type ReadRowsOptions,
+  readRows,
+  readTable,
+  type ScanOptions,
+  type TableScan,
+} from "./io/read-table.js";
+export type { ScanFile } from "./io/scan-sql.js";
+export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
 export * from "./object-store/index.js";
+export type {
+  Action,
+  AddAction,
+  CommitInfoAction,
+  MetadataAction,
+  PartitionValues,
+  ProtocolAction,
+  RemoveAction,
+  TxnAction,
+} from "./table/actions.js";
+export { COMMIT_DEFAULTS, type CommitOptions, type CommitResult, commit } from "./table/commit.js";
+export type { ReadSet } from "./table/conflict.js";
+export { createTable, schemaFromColumns, type TableDefinition } from "./table/create-table.js";
+export { deltaTypeOf, duckdbTypeOf } from "./table/duckdb-types.js";
+export {
+  loadSnapshot,
+  type SnapshotOptions,
+  tableExists,
+  versionAtTimestamp,
+} from "./table/load-snapshot.js";
+export type { DeltaField, DeltaType, TableSchema } from "./table/schema.js";
+export { type Snapshot, txnVersion } from "./table/snapshot.js";
+export { openTable, TABLE_DEFAULTS, type Table, type TableOptions } from "./table/table.js";
+export { appendBatch } from "./writers/append.js";
+export type { BatchSource } from "./writers/batch-source.js";
+export { mergeBatch } from "./writers/merge.js";
+export { mergeExplodedBatch } from "./writers/merge-exploded.js";
+export { WRITE_DEFAULTS, type WriteOptions, type WriteResult } from "./writers/run-write.js";
+export { writeBatch } from "./writers/write-batch.js";
+export {
+  type AppendConfig,
+  DEFAULT_LWW_COLUMNS,
+  type LwwColumns,
+  type MergeConfig,
+  type MergeExplodedConfig,
+  type Txn,
+  type WriterConfig,
+} from "./writers/writer-config.js";

@@ -1,0 +1,80 @@
+// Which live files of the touched partitions can hold a key of the batch, from the files' min/max statistics
+// (DuckDB compares the batch keys with the bounds, typed as the key columns, so 64-bit keys stay exact).
+// A file without usable bounds for a key column can hold anything. Read-only.
+
+import { quoteIdent, quoteLiteral, tempName } from "../io/sql-text.js";
+import type { AddAction, PartitionValues } from "../table/actions.js";
+import { partitionKey } from "../table/conflict.js";
+import { duckdbTypeOf } from "../table/duckdb-types.js";
+import type { Snapshot } from "../table/snapshot.js";
+import type { Table } from "../table/table.js";
+import { dropTemp } from "./batch-source.js";
+
+/** The distinct partitions of a batch table, as Delta partition values. Runs inside exclusive(). */
+export async function batchPartitions(
+  table: Table,
+  snapshot: Snapshot,
+  batch: string,
+): Promise<PartitionValues[]> {
+  const pcols = snapshot.partitionColumns;
+  if (pcols.length === 0) return [{}];
+  const reader = await table.duckdb.runAndReadAll(
+    `SELECT DISTINCT ${pcols.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(", ")} FROM ${batch}`,
+  );
+  return reader
+    .getRows()
+    .map((row) => Object.fromEntries(pcols.map((c, i) => [c, row[i] === null ? null : String(row[i])])));
+}
+
+/** Live files of `partitions` whose key bounds can hold a key of `batch` (on `keyColumns`). Runs inside exclusive(). */
+export async function candidateFiles(
+  table: Table,
+  snapshot: Snapshot,
+  partitions: readonly PartitionValues[],
+  batch: string,
+  keyColumns: readonly string[],
+): Promise<AddAction[]> {
+  const pcols = snapshot.partitionColumns;
+  const wanted = new Set(partitions.map((p) => partitionKey(p, pcols)));
+  const inPartitions = [...snapshot.files.values()].filter((a) =>
+    wanted.has(partitionKey(a.partitionValues, pcols)),
+  );
+  if (inPartitions.length === 0) return [];
+  const files = tempName("files");
+  const structure = JSON.stringify([
+    Object.fromEntries([["i", "BIGINT"], ["stats", "VARCHAR"], ...pcols.map((_, i) => [`p${i}`, "VARCHAR"])]),
+  ]);
+  const rows = inPartitions.map((a, i) =>
+    Object.fromEntries([
+      ["i", i],
+      ["stats", a.stats ?? null],
+      ...pcols.map((c, j) => [`p${j}`, a.partitionValues[c] ?? null]),
+    ]),
+  );
+  await table.duckdb.run(
+    `CREATE TEMP TABLE ${files} AS SELECT r.* FROM (SELECT unnest(from_json($1::JSON, ${quoteLiteral(structure)})) AS r)`,
+    [JSON.stringify(rows)],
+  );
+  try {
+    const types = new Map(snapshot.schema.fields.map((f) => [f.name, duckdbTypeOf(f.type)]));
+    const on = pcols.map((_, i) => `f.p${i} IS NOT DISTINCT FROM k.${quoteIdent(`__fx_p${i}`)}`);
+    const within = keyColumns.flatMap((c) => {
+      const bound = (side: string) =>
+        `TRY_CAST(json_extract_string(f.stats, ${quoteLiteral(`$.${side}.${JSON.stringify(c)}`)}) AS ${types.get(c)})`;
+      return [
+        `(${bound("minValues")} IS NULL OR k.${quoteIdent(c)} >= ${bound("minValues")})`,
+        `(${bound("maxValues")} IS NULL OR k.${quoteIdent(c)} <= ${bound("maxValues")})`,
+      ];
+    });
+    const keys =
+      `SELECT DISTINCT ${[...pcols.map((c, i) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(`__fx_p${i}`)}`), ...keyColumns.map(quoteIdent)].join(", ")} ` +
+      `FROM ${batch}`;
+    const reader = await table.duckdb.runAndReadAll(
+      `SELECT DISTINCT f.i FROM ${files} f JOIN (${keys}) k ON ${on.length > 0 ? on.join(" AND ") : "true"}` +
+        `${within.length > 0 ? ` WHERE ${within.join(" AND ")}` : ""}`,
+    );
+    return reader.getRows().map(([i]) => inPartitions[Number(i)] as AddAction);
+  } finally {
+    await dropTemp(table, files);
+  }
+}

@@ -1,0 +1,83 @@
+// The configuration of the three writers (Append, Merge, MergeExploded) and the last-writer-wins columns they
+// share with the bus: for one key, the greatest (generation, version) wins; on a tie a tombstone wins, then the
+// greater payload hash. Types, defaults and validation only.
+import { InvalidTableConfigError } from "../errors.js";
+import type { PartitionValues } from "../table/actions.js";
+
+/** Which batch columns carry the LWW order (the ingest stage maps envelope fields onto them). */
+export interface LwwColumns {
+  /** BIGINT/INTEGER: bumped when a resource or workspace is deleted and may come back. */
+  readonly generation: string;
+  /** BIGINT/INTEGER: producer-chosen, monotonic per resource. */
+  readonly version: string;
+  /** BOOLEAN: the record deletes the resource (NULL counts as false). */
+  readonly tombstone: string;
+  /** VARCHAR: lowercase hex sha256 of the payload; NULL sorts lowest. */
+  readonly payloadHash: string;
+}
+
+export const DEFAULT_LWW_COLUMNS: Readonly<LwwColumns> = Object.freeze({
+  generation: "_generation",
+  version: "_version",
+  tombstone: "_is_tombstone",
+  payloadHash: "_payload_hash",
+});
+
+interface CommonConfig {
+  /** Hive partition columns; used when the writer creates the table, checked against it otherwise. */
+  readonly partitionColumns?: readonly string[];
+  /** Split a partition's rows into files of at most this many rows (0 = one file per partition and write). */
+  readonly maxRowsPerFile?: number;
+  /** The KMS key id of a partition's data files (BYOK); undefined = the store's default. */
+  readonly kmsKeyIdFor?: (partitionValues: PartitionValues) => string | undefined;
+}
+
+/** Rows verbatim. */
+export interface AppendConfig extends CommonConfig {
+  readonly kind: "append";
+  /** Sort rows by these columns within a partition before writing (tighter file statistics). */
+  readonly clusterBy?: readonly string[];
+}
+
+/** Upsert on a primary key: the LWW winner per key stays (tombstones stay as flagged rows). */
+export interface MergeConfig extends CommonConfig {
+  readonly kind: "merge";
+  /** Columns identifying a row within its partition. Rows are matched on partition columns + this key. */
+  readonly primaryKey: readonly string[];
+  readonly lww?: Partial<LwwColumns>;
+}
+
+/**
+ * A parent key owns a set of child rows (an exploded array): the LWW-winning parent version's rows replace all
+ * rows of older versions; a winning tombstone leaves only its own flagged row(s). Every parent version needs at
+ * least one row: send a version with an empty array (and a tombstone) as one row with NULL child columns (a LEFT
+ * JOIN UNNEST does that), or it cannot win over the older versions already in the table.
+ */
+export interface MergeExplodedConfig extends CommonConfig {
+  readonly kind: "merge-exploded";
+  readonly parentKey: readonly string[];
+  /** Identifies a child within one parent version (an element id or its array index); used to drop duplicates. */
+  readonly childKey: readonly string[];
+  readonly lww?: Partial<LwwColumns>;
+}
+
+export type WriterConfig = AppendConfig | MergeConfig | MergeExplodedConfig;
+
+/** A writer's idempotency token: a batch with (appId, version) is committed at most once. */
+export interface Txn {
+  readonly appId: string;
+  /** Monotonic per appId (a Kafka offset, a source table version); a batch at or below the committed one is skipped. */
+  readonly version: number;
+}
+
+export function lwwColumnsOf(config: MergeConfig | MergeExplodedConfig): LwwColumns {
+  return { ...DEFAULT_LWW_COLUMNS, ...config.lww };
+}
+
+export function checkTxn(table: string, txn: Txn): void {
+  if (txn.appId === "" || !Number.isSafeInteger(txn.version) || txn.version < 0)
+    throw new InvalidTableConfigError(
+      table,
+      `txn needs a non-empty appId and a non-negative safe integer version, got ${JSON.stringify(txn)}`,
+    );
+}
