@@ -28,3 +28,9 @@ export function processIo(): CliIo {
     env: process.env,
   };
 }
+
+/** Prints what was wrong and the command's usage to stderr; returns EXIT.USAGE. */
+export function usageError(io: CliIo, usage: string, message: string): number {
+  io.stderr(`${message}\n\n${usage}\n`);
+  return EXIT.USAGE;
+}

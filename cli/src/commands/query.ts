@@ -18,7 +18,7 @@ import {
   type ResultFormat,
   type WorkspaceSession,
 } from "@facsimile/query";
-import { type CliCommand, type CliIo, EXIT } from "../command.js";
+import { type CliCommand, type CliIo, EXIT, usageError } from "../command.js";
 
 const usage = `usage: facsimile query --region <region> --workspace <id> [options] [SQL]
 
@@ -86,19 +86,19 @@ const command: CliCommand = {
         strict: true,
       }));
     } catch (err) {
-      return usageError(io, (err as Error).message);
+      return usageError(io, usage, (err as Error).message);
     }
     const format = values.format ?? "table";
-    if (!isResultFormat(format)) return usageError(io, `unknown --format ${format}`);
+    if (!isResultFormat(format)) return usageError(io, usage, `unknown --format ${format}`);
     if (values.region === undefined || values.workspace === undefined)
-      return usageError(io, "--region and --workspace are required");
+      return usageError(io, usage, "--region and --workspace are required");
     const limits = limitsFromFlags(values);
-    if (typeof limits === "string") return usageError(io, limits);
+    if (typeof limits === "string") return usageError(io, usage, limits);
     let sql = positionals.length > 0 ? positionals.join(" ") : undefined;
     if (values.example !== undefined) {
       const example = EXAMPLE_QUERIES.find((q) => q.name === values.example);
-      if (example === undefined) return usageError(io, `unknown --example ${values.example}`);
-      if (sql !== undefined) return usageError(io, "give SQL or --example, not both");
+      if (example === undefined) return usageError(io, usage, `unknown --example ${values.example}`);
+      if (sql !== undefined) return usageError(io, usage, "give SQL or --example, not both");
       sql = example.sql;
     }
     const stdin = io.stdin ?? process.stdin;
@@ -130,11 +130,6 @@ const command: CliCommand = {
 };
 
 export default command;
-
-function usageError(io: CliIo, message: string): number {
-  io.stderr(`${message}\n\n${usage}\n`);
-  return EXIT.USAGE;
-}
 
 function failure(io: CliIo, err: unknown, engine?: QueryEngine): number {
   if (!isQueryError(err)) {

@@ -14,7 +14,7 @@ import {
   QUERY_SERVER_DEFAULTS,
   startQueryServer,
 } from "@facsimile/query";
-import { type CliCommand, type CliIo, EXIT } from "../../command.js";
+import { type CliCommand, type CliIo, EXIT, usageError } from "../../command.js";
 
 const TOKENS_ENV = "FACSIMILE_QUERY_TOKENS";
 
@@ -71,18 +71,18 @@ const command: CliCommand = {
         strict: true,
       }));
     } catch (err) {
-      return usageError(io, (err as Error).message);
+      return usageError(io, usage, (err as Error).message);
     }
     const tokensFile = values.tokens ?? io.env[TOKENS_ENV];
-    if (tokensFile === undefined || tokensFile === "") return usageError(io, "--tokens is required");
+    if (tokensFile === undefined || tokensFile === "") return usageError(io, usage, "--tokens is required");
     const limits = limitsFromFlags(values);
-    if (typeof limits === "string") return usageError(io, limits);
+    if (typeof limits === "string") return usageError(io, usage, limits);
     const port = Number(values.port ?? QUERY_SERVER_DEFAULTS.port);
     const maxConcurrent = Number(values["max-concurrent"] ?? QUERY_SERVER_DEFAULTS.maxConcurrent);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
-      return usageError(io, `bad --port ${values.port}`);
+      return usageError(io, usage, `bad --port ${values.port}`);
     if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)
-      return usageError(io, `bad --max-concurrent ${values["max-concurrent"]}`);
+      return usageError(io, usage, `bad --max-concurrent ${values["max-concurrent"]}`);
     let tokens: Awaited<ReturnType<typeof loadWorkspaceTokens>>;
     try {
       tokens = await loadWorkspaceTokens(resolve(io.cwd, tokensFile));
@@ -120,11 +120,6 @@ const command: CliCommand = {
 };
 
 export default command;
-
-function usageError(io: CliIo, message: string): number {
-  io.stderr(`${message}\n\n${usage}\n`);
-  return EXIT.USAGE;
-}
 
 /** Resolves on the first of: the given signal aborting, SIGINT, SIGTERM. */
 function stopped(signal: AbortSignal | undefined): Promise<void> {
