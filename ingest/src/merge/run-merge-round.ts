@@ -1,0 +1,194 @@
+// Step 5, one round of the merge stage: bring every target table up to sink version `to`. Per target, the records
+// of sink versions (position, to] (from memory, else read from the sink) are loaded into the entity's source
+// relation, the model's SQL runs over it, and its writer commits the result under the target's txn (appId
+// mergeAppId(sink), version = `to`), so a replay after a crash skips what was committed. Writers get one plan:
+// a concurrent commit to the same table makes the round fail with CommitConflictError, and the caller re-reads
+// positions and starts over rather than committing rows computed from a stale position.
+import type { Table, WriteResult } from "@facsimile/lake";
+import { writeBatch } from "@facsimile/lake";
+import type { SchemaRegistry } from "@facsimile/schemas";
+import { type CompiledModel, createSourceTable, loadSourceRows } from "@facsimile/transforms";
+import type { DeadLetterReason } from "../errors.js";
+import { runModel } from "./run-model.js";
+import type { SinkRecord } from "./sink-record.js";
+
+export interface MergeTarget {
+  readonly model: CompiledModel;
+  /** The target table, on a connection of the merge stage's DuckDB instance (its own: writes run in parallel). */
+  readonly table: Table;
+}
+
+/** A target's position: the sink version its txn records, and how far it is known to have nothing to do. */
+export interface TargetPosition {
+  readonly txn: number;
+  readonly caughtUp: number;
+}
+
+export interface MergeRejection {
+  readonly record: SinkRecord;
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+}
+
+export interface MergeRoundDeps {
+  /** The sink, on the merge stage's connection. */
+  readonly sink: Table;
+  readonly registry: SchemaRegistry;
+  readonly targets: readonly MergeTarget[];
+  readonly appId: string;
+  /** Records of sink versions (from, to]: the cache, else the sink. */
+  readonly recordsOf: (
+    from: number,
+    to: number,
+  ) => Promise<{ records: readonly SinkRecord[]; rejected: readonly MergeRejection[] }>;
+  /** Dead-letters records before the targets commit. */
+  readonly deadLetter: (rejections: readonly MergeRejection[]) => Promise<void>;
+  readonly clock: () => number;
+}
+
+export interface MergeRoundOptions {
+  /** A target without records in the round still commits its txn when it lags this many sink versions. */
+  readonly idleAdvanceVersions: number;
+  /** Target writes in flight at once (targets on separate connections run in parallel). */
+  readonly writeConcurrency: number;
+}
+
+export interface MergeRoundResult {
+  readonly positions: ReadonlyMap<string, TargetPosition>;
+  /** Distinct records the round merged (for freshness and throughput). */
+  readonly records: readonly SinkRecord[];
+  readonly writes: readonly { readonly table: string; readonly result: WriteResult; readonly ms: number }[];
+  /** Milliseconds spent loading source relations and running the models (before any write). */
+  readonly transformMs: number;
+  readonly rejected: number;
+}
+
+const keyOf = (r: { kafkaPartition: number; kafkaOffset: bigint }): string =>
+  `${r.kafkaPartition}:${r.kafkaOffset}`;
+
+export async function runMergeRound(
+  deps: MergeRoundDeps,
+  positions: ReadonlyMap<string, TargetPosition>,
+  to: number,
+  options: MergeRoundOptions,
+): Promise<MergeRoundResult> {
+  const next = new Map(positions);
+  const merged = new Map<string, SinkRecord>();
+  const writes: { table: string; result: WriteResult; ms: number }[] = [];
+  let transformMs = 0;
+  let rejectedCount = 0;
+  const conn = deps.sink.duckdb;
+  const groups = new Map<number, MergeTarget[]>();
+  for (const t of deps.targets) {
+    const p = positions.get(t.model.table) ?? { txn: -1, caughtUp: -1 };
+    const from = Math.max(p.txn, p.caughtUp);
+    if (from >= to) continue;
+    const group = groups.get(from);
+    if (group === undefined) groups.set(from, [t]);
+    else group.push(t);
+  }
+  for (const [from, targets] of [...groups].sort(([a], [b]) => a - b)) {
+    const { records, rejected } = await deps.recordsOf(from, to);
+    const byEntity = new Map<string, SinkRecord[]>();
+    for (const r of records) {
+      const list = byEntity.get(r.entity);
+      if (list === undefined) byEntity.set(r.entity, [r]);
+      else list.push(r);
+    }
+    const rejections: MergeRejection[] = [...rejected];
+    const outputs: { target: MergeTarget; table: string; records: SinkRecord[] }[] = [];
+    const temps: string[] = [];
+    const transformStart = performance.now();
+    try {
+      for (const entity of new Set(targets.map((t) => t.model.entities[0] as string))) {
+        const mine = targets.filter((t) => t.model.entities[0] === entity);
+        let entityRecords = byEntity.get(entity) ?? [];
+        const lagging = mine.filter(
+          (t) => to - (positions.get(t.model.table)?.txn ?? -1) >= options.idleAdvanceVersions,
+        );
+        if (entityRecords.length === 0 && lagging.length === 0) {
+          for (const t of mine) next.set(t.model.table, { ...position(positions, t), caughtUp: to });
+          continue;
+        }
+        const source = await createSourceTable(conn, deps.registry, entity);
+        temps.push(source.name);
+        const load = await loadSourceRows(conn, source, entityRecords, {
+          ingestedAt: new Date(deps.clock()),
+        });
+        if (load.rejected.length > 0) {
+          const bad = new Set(load.rejected.map((r) => r.index));
+          for (const r of load.rejected)
+            rejections.push({
+              record: entityRecords[r.index] as SinkRecord,
+              reason: "TRANSFORM_FAILED",
+              detail: r.error.message,
+            });
+          entityRecords = entityRecords.filter((_, i) => !bad.has(i));
+        }
+        const byKey = new Map(entityRecords.map((r) => [keyOf(r), r]));
+        const failed = new Set<string>();
+        for (const t of entityRecords.length === 0 ? lagging : mine) {
+          const out = await runModel(conn, t.model, source.name);
+          temps.push(out.table);
+          for (const f of out.failed) {
+            const key = keyOf(f);
+            const record = byKey.get(key);
+            failed.add(key);
+            if (record !== undefined)
+              rejections.push({
+                record,
+                reason: "TRANSFORM_FAILED",
+                detail: `model ${t.model.name}: ${f.error.message}`,
+              });
+          }
+          outputs.push({ target: t, table: out.table, records: entityRecords });
+        }
+        // A record a model failed on is out of every later model of its entity too (it left the source).
+        for (const o of outputs)
+          if (failed.size > 0) o.records = o.records.filter((r) => !failed.has(keyOf(r)));
+        for (const t of mine)
+          if (!outputs.some((o) => o.target === t))
+            next.set(t.model.table, { ...position(positions, t), caughtUp: to });
+      }
+      transformMs += performance.now() - transformStart;
+      if (rejections.length > 0) await deps.deadLetter(rejections);
+      rejectedCount += rejections.length;
+      let failure: unknown;
+      let cursor = 0;
+      const writer = async (): Promise<void> => {
+        while (cursor < outputs.length && failure === undefined) {
+          const o = outputs[cursor++] as (typeof outputs)[number];
+          const writeStart = performance.now();
+          try {
+            const result = await writeBatch(
+              o.target.table,
+              o.target.model.writer,
+              { table: o.table },
+              { appId: deps.appId, version: to },
+              { maxPlans: 1 },
+            );
+            writes.push({
+              table: o.target.model.table,
+              result,
+              ms: Math.round(performance.now() - writeStart),
+            });
+            next.set(o.target.model.table, { txn: to, caughtUp: to });
+            for (const r of o.records) merged.set(keyOf(r), r);
+          } catch (err) {
+            failure ??= err;
+          }
+        }
+      };
+      const lanes = Math.max(1, Math.min(options.writeConcurrency, outputs.length));
+      await Promise.all(Array.from({ length: lanes }, writer));
+      if (failure !== undefined) throw failure;
+    } finally {
+      for (const t of temps) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+    }
+  }
+  return { positions: next, records: [...merged.values()], writes, rejected: rejectedCount, transformMs };
+}
+
+function position(positions: ReadonlyMap<string, TargetPosition>, t: MergeTarget): TargetPosition {
+  return positions.get(t.model.table) ?? { txn: -1, caughtUp: -1 };
+}

@@ -1,0 +1,66 @@
+// The ingest worker's options: one interface, frozen defaults, Partial<> in. Values only.
+import type { StartFrom } from "@facsimile/bus";
+import type { OpenDuckDbOptions, TableOptions } from "@facsimile/lake";
+import { DEFAULT_CLASSIFY_OPTIONS } from "../records/classify-messages.js";
+
+export type IngestStages = "all" | "append" | "merge";
+
+export interface IngestWorkerOptions {
+  /** Consumer group; default `facsimile-ingest-<region>`. */
+  readonly groupId: string | undefined;
+  /** "append": consume into the sink only; "merge": merge the sink into the targets only; "all": both. */
+  readonly stages: IngestStages;
+  readonly maxBatchSize: number;
+  readonly maxWaitMs: number;
+  readonly startFrom: StartFrom;
+  readonly wrongRegion: "reroute" | "drop";
+  readonly unknownWorkspace: "dead-letter" | "accept";
+  readonly decodeConcurrency: number;
+  /** Consumption waits while the merge is this many sink versions behind this worker's appends. */
+  readonly maxMergeLagVersions: number;
+  /** A target with nothing to merge still records its position when it lags this many sink versions. */
+  readonly idleAdvanceVersions: number;
+  /** Kafka partitions of a batch appended to the sink at once (each on its own DuckDB connection). */
+  readonly sinkConcurrency: number;
+  /** Target tables written at once by a merge round (each target has its own DuckDB connection). */
+  readonly mergeWriteConcurrency: number;
+  /** How often the merge loop polls the sink for other workers' commits. */
+  readonly mergePollMs: number;
+  /** Records of recent sink versions kept in memory for the merge (beyond it, the sink is read back). */
+  readonly cacheMaxRecords: number;
+  readonly lagIntervalMs: number;
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  /**
+   * Checkpoint interval of the sink: it takes a commit per Kafka partition of every batch, so checkpointing every
+   * 10 commits (the lake's default) would write one per batch.
+   */
+  readonly sinkCheckpointInterval: number;
+  /** Options of the sink and target table handles (scratch and cache directories, checkpoint interval). */
+  readonly table: Partial<TableOptions>;
+  /** DuckDB settings (threads, memory_limit). */
+  readonly duckdb: Partial<OpenDuckDbOptions>;
+}
+
+export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Object.freeze({
+  groupId: undefined,
+  stages: "all",
+  maxBatchSize: 20_000,
+  maxWaitMs: 200,
+  startFrom: "earliest",
+  wrongRegion: DEFAULT_CLASSIFY_OPTIONS.wrongRegion,
+  unknownWorkspace: DEFAULT_CLASSIFY_OPTIONS.unknownWorkspace,
+  decodeConcurrency: DEFAULT_CLASSIFY_OPTIONS.decodeConcurrency,
+  maxMergeLagVersions: 200,
+  idleAdvanceVersions: 100,
+  mergeWriteConcurrency: 3,
+  sinkConcurrency: 3,
+  mergePollMs: 1_000,
+  cacheMaxRecords: 500_000,
+  lagIntervalMs: 5_000,
+  retryInitialMs: 200,
+  retryMaxMs: 10_000,
+  sinkCheckpointInterval: 30,
+  table: Object.freeze({}),
+  duckdb: Object.freeze({}),
+});

@@ -1,0 +1,279 @@
+// The merge stage as a loop beside the consumer: whenever the sink has versions the targets have not merged
+// (this worker's own appends wake it; the sink is also polled for other workers' commits), one round brings
+// every target up to the sink head. Rounds coalesce: appends that land while a round runs are merged by the
+// next one, in one commit per target. A commit conflict or a transient error re-reads the targets' positions
+// and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
+import { type ConsumedMessage, dlqTopic, type Logger, type Transport, workspaceKey } from "@facsimile/bus";
+import { isCommitConflictError, type Table } from "@facsimile/lake";
+import type { SchemaRegistry } from "@facsimile/schemas";
+import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
+import { readSinkRange } from "../merge/read-sink-range.js";
+import {
+  type MergeRejection,
+  type MergeTarget,
+  runMergeRound,
+  type TargetPosition,
+} from "../merge/run-merge-round.js";
+import { encodeSinkRecord } from "../merge/sink-record.js";
+import type { SinkVersionCache } from "../merge/sink-version-cache.js";
+import type { IngestMetrics } from "../metrics/ingest-metrics.js";
+import { deadLetterMessage } from "../records/dead-letter-message.js";
+
+export interface MergeLoopDeps {
+  readonly region: string;
+  readonly transport: Transport;
+  readonly registry: SchemaRegistry;
+  /** The sink, on the merge connection. */
+  readonly sink: Table;
+  readonly targets: readonly MergeTarget[];
+  readonly appId: string;
+  readonly cache: SinkVersionCache;
+  readonly metrics: IngestMetrics;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+export interface MergeLoopOptions {
+  readonly idleAdvanceVersions: number;
+  readonly writeConcurrency: number;
+  /** How often the sink is polled for versions other workers committed. */
+  readonly pollMs: number;
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+}
+
+export class MergeLoop {
+  private positions = new Map<string, TargetPosition>();
+  private positionsKnown = false;
+  private ownHead = -1;
+  private seenHead = -1;
+  private wakeUp: (() => void) | undefined;
+  private progressWaiters: (() => void)[] = [];
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private failure: unknown;
+  private checked = false;
+
+  constructor(
+    private readonly deps: MergeLoopDeps,
+    private readonly options: MergeLoopOptions,
+  ) {}
+
+  /** Starts the loop; the returned promise settles when it ends (rejects on a fatal error). */
+  start(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  /** A sink version this worker committed. */
+  noteSinkVersion(version: number): void {
+    if (version > this.ownHead) this.ownHead = version;
+    this.wakeUp?.();
+  }
+
+  /** The lowest sink version every target has merged (or has nothing to merge up to); -1 before the first round. */
+  mergedThrough(): number {
+    if (this.deps.targets.length === 0) return Number.MAX_SAFE_INTEGER;
+    if (!this.positionsKnown) return -1;
+    let low = Number.MAX_SAFE_INTEGER;
+    for (const t of this.deps.targets) {
+      const p = this.positions.get(t.model.table);
+      low = Math.min(low, p === undefined ? -1 : Math.max(p.txn, p.caughtUp));
+    }
+    return low;
+  }
+
+  /** True once the loop has read the targets' positions and the sink head at least once. */
+  get ready(): boolean {
+    return this.checked;
+  }
+
+  /** The newest sink version this worker committed. */
+  get head(): number {
+    return this.ownHead;
+  }
+
+  /** The newest sink version seen: committed here or found by polling the sink. */
+  get sinkHead(): number {
+    return Math.max(this.ownHead, this.seenHead);
+  }
+
+  /** Lets everyone waiting in progress() go (the worker is stopping). */
+  releaseWaiters(): void {
+    for (const w of this.progressWaiters.splice(0)) w();
+  }
+
+  /** Resolves after the next round (or when the loop ends). */
+  progress(): Promise<void> {
+    if (this.running === undefined || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => this.progressWaiters.push(resolve));
+  }
+
+  /** Ends the loop after a last round up to the head this worker committed (drain), or after the current one. */
+  async stop(drain: boolean): Promise<void> {
+    this.stopping = true;
+    this.drain = drain;
+    this.wakeUp?.();
+    await this.running?.catch(() => undefined);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private drain = true;
+
+  private async loop(): Promise<void> {
+    let backoff = this.options.retryInitialMs;
+    let lastPoll = 0;
+    try {
+      for (;;) {
+        if (this.stopping && (!this.drain || this.mergedThrough() >= this.ownHead)) return;
+        let head = this.ownHead;
+        const now = this.deps.clock();
+        if (now - lastPoll >= this.options.pollMs && !this.stopping) {
+          lastPoll = now;
+          this.seenHead = Math.max(this.seenHead, await readSinkHead(this.deps.sink));
+          head = Math.max(head, this.seenHead);
+        }
+        try {
+          if (!this.positionsKnown) await this.readPositions();
+          if (lastPoll > 0) this.checked = true;
+          if (this.mergedThrough() < head) {
+            await this.round(head);
+            backoff = this.options.retryInitialMs;
+            continue;
+          }
+        } catch (err) {
+          this.positionsKnown = false;
+          if (isCommitConflictError(err)) {
+            this.deps.metrics.commitConflicts.inc({ region: this.deps.region, table: "merge" });
+            this.deps.logger.info("merge round lost a commit race; starting over", { error: String(err) });
+            continue;
+          }
+          if ((err as { retriable?: unknown }).retriable !== true || this.stopping) throw err;
+          this.deps.metrics.batchFailures.inc({ region: this.deps.region, stage: "merge" });
+          this.deps.logger.warn("merge round failed; retrying", { error: String(err), backoffMs: backoff });
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, this.options.retryMaxMs);
+          continue;
+        }
+        if (this.stopping) return;
+        await this.sleep(this.options.pollMs);
+      }
+    } catch (err) {
+      this.failure = err;
+      throw err;
+    } finally {
+      this.stopping = true;
+      this.releaseWaiters();
+    }
+  }
+
+  /** Waits `ms`, or less when noteSinkVersion() or stop() wakes the loop. */
+  private async sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      this.wakeUp = resolve;
+    });
+    clearTimeout(timer);
+    this.wakeUp = undefined;
+  }
+
+  private async readPositions(): Promise<void> {
+    const next = new Map<string, TargetPosition>();
+    for (const t of this.deps.targets) {
+      const txn = await readMergePosition(t.table, this.deps.appId);
+      const old = this.positions.get(t.model.table);
+      // What a round learnt (nothing to do up to caughtUp) stays true whatever the txn says.
+      next.set(t.model.table, { txn, caughtUp: Math.max(txn, old?.caughtUp ?? -1) });
+    }
+    this.positions = next;
+    this.positionsKnown = true;
+  }
+
+  private async round(head: number): Promise<void> {
+    const { deps } = this;
+    const region = deps.region;
+    const started = performance.now();
+    let readMs = 0;
+    const result = await runMergeRound(
+      {
+        sink: deps.sink,
+        registry: deps.registry,
+        targets: deps.targets,
+        appId: deps.appId,
+        clock: deps.clock,
+        recordsOf: async (from, to) => {
+          const { records, missing } = deps.cache.range(from, to);
+          const rejected: MergeRejection[] = [];
+          for (const [a, b] of missing) {
+            const readStart = performance.now();
+            const range = await readSinkRange(deps.sink, deps.registry, a, b);
+            readMs += performance.now() - readStart;
+            for (const r of range.records) records.push(r);
+            for (const u of range.undecodable)
+              rejected.push({
+                record: u.record,
+                reason: "ENTITY_UNDECODABLE",
+                detail: u.error instanceof Error ? u.error.message : String(u.error),
+              });
+          }
+          return { records, rejected };
+        },
+        deadLetter: (rejections) => this.deadLetter(rejections),
+      },
+      this.positions,
+      head,
+      {
+        idleAdvanceVersions: this.options.idleAdvanceVersions,
+        writeConcurrency: this.options.writeConcurrency,
+      },
+    );
+    this.positions = new Map(result.positions);
+    const committedAt = deps.clock();
+    for (const w of result.writes) {
+      if (w.result.status === "committed") deps.metrics.commits.inc({ region, stage: "merge" });
+      if (w.result.plans > 1)
+        deps.metrics.commitConflicts.inc({ region, table: w.table }, w.result.plans - 1);
+    }
+    for (const r of result.records)
+      deps.metrics.freshness.observe(
+        { region, stage: "merge" },
+        Math.max(0, committedAt - r.recordTimestamp.getTime()) / 1000,
+      );
+    deps.metrics.countOut("merge", result.records.length, committedAt);
+    deps.logger.debug("merge round committed", {
+      region,
+      to: head,
+      records: result.records.length,
+      writes: result.writes.length,
+      readSinkMs: Math.round(readMs),
+      transformMs: Math.round(result.transformMs),
+      writeMs: Object.fromEntries(result.writes.map((w) => [w.table, w.ms])),
+      totalMs: Math.round(performance.now() - started),
+    });
+    deps.cache.evictThrough(this.mergedThrough());
+    this.releaseWaiters();
+  }
+
+  private async deadLetter(rejections: readonly MergeRejection[]): Promise<void> {
+    const region = this.deps.region;
+    const now = this.deps.clock();
+    await this.deps.transport.produce(
+      dlqTopic(region),
+      rejections.map((j) => {
+        const r = j.record;
+        const message: ConsumedMessage = {
+          topic: r.kafkaTopic,
+          partition: r.kafkaPartition,
+          offset: r.kafkaOffset,
+          key: workspaceKey(r.workspaceId),
+          value: encodeSinkRecord(r),
+          headers: {},
+          timestamp: r.recordTimestamp.getTime(),
+        };
+        return deadLetterMessage(message, j.reason, j.detail, now);
+      }),
+    );
+    for (const j of rejections) this.deps.metrics.deadLetters.inc({ region, reason: j.reason });
+  }
+}
