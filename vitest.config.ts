@@ -38,6 +38,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // Projects with different maxWorkers must run as separate groups: unit first, then integration.
+          sequence: { groupOrder: 0 },
           include: ["*/src/**/*.test.ts"],
           exclude: ["test/**", "**/node_modules/**", "**/dist/**"],
         },
@@ -46,6 +48,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["test/src/**/*.test.ts"],
           globalSetup: ["test/src/global-setup.ts"],
           // Tests share one broker and one MinIO: keep the parallelism the 2-core machines can carry.
