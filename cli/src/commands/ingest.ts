@@ -19,6 +19,7 @@ import {
   DEFAULT_INGEST_WORKER_OPTIONS,
   type IngestDirectory,
   type IngestStages,
+  type IngestWorker,
   type MetricsServer,
   parseIngestDirectory,
   serveMetrics,
@@ -96,6 +97,8 @@ function integer(name: string, value: string | undefined, min: number): number |
 
 class UsageError extends Error {}
 
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+
 const command: CliCommand = {
   summary: "run a region's ingest worker: Kafka -> raw sink -> merged tables",
   usage,
@@ -109,6 +112,32 @@ const command: CliCommand = {
     let transport: Transport | undefined;
     let metricsServer: MetricsServer | undefined;
     const cleanups: (() => Promise<void>)[] = [];
+    // Signals are handled from the first moment of the command: one that arrives while the worker is still
+    // being set up means "do not start", and a clean exit, rather than Node's default of dying mid-setup.
+    let current: IngestWorker | undefined;
+    let stopRequested = false;
+    let signals = 0;
+    const onSignal = (signal: string): void => {
+      signals++;
+      if (signals > 1) {
+        io.stderr(`${signal} again: abandoning the running batch\n`);
+        process.exit(EXIT.FAILED);
+      }
+      stopRequested = true;
+      io.stderr(`${signal}: stopping, finishing the running batch\n`);
+      setTimeout(() => {
+        io.stderr(`stop took longer than ${stopTimeoutMs} ms: abandoning the running batch\n`);
+        process.exit(EXIT.FAILED);
+      }, stopTimeoutMs).unref();
+      void current?.stop();
+    };
+    let stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    cleanups.push(async () => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    });
     try {
       const region = values.region;
       if (region === undefined) throw new UsageError("--region is required");
@@ -126,7 +155,7 @@ const command: CliCommand = {
       const threads = integer("threads", values.threads, 1);
       const metricsPort = integer("metrics-port", values["metrics-port"], 0);
       const partitions = integer("partitions", values.partitions, 1) ?? 12;
-      const stopTimeout = integer("stop-timeout", values["stop-timeout"], 0) ?? 30_000;
+      stopTimeoutMs = integer("stop-timeout", values["stop-timeout"], 0) ?? DEFAULT_STOP_TIMEOUT_MS;
       if (values.local === undefined && (brokers === undefined || brokers === ""))
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
 
@@ -186,27 +215,14 @@ const command: CliCommand = {
         metricsServer = await serveMetrics(() => worker.metrics.registry.render(), metricsPort);
         io.stdout(`metrics: ${metricsServer.url}\n`);
       }
-      let signals = 0;
-      const onSignal = (signal: string): void => {
-        signals++;
-        if (signals > 1) {
-          io.stderr(`${signal} again: abandoning the running batch\n`);
-          process.exit(EXIT.FAILED);
-        }
-        logger.info("stopping: finishing the running batch", { signal });
-        setTimeout(() => {
-          io.stderr(`stop took longer than ${stopTimeout} ms: abandoning the running batch\n`);
-          process.exit(EXIT.FAILED);
-        }, stopTimeout).unref();
-        void worker.stop();
-      };
-      process.on("SIGTERM", onSignal);
-      process.on("SIGINT", onSignal);
-      cleanups.push(async () => {
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
-      });
+      if (stopRequested) {
+        io.stdout(`ingest ${region}: stopped before start\n`);
+        return EXIT.OK;
+      }
       await worker.start();
+      current = worker;
+      // A signal during start() found no worker to stop yet: stop now.
+      if (stopRequested) await worker.stop();
       io.stdout(`ingest ${region}: ${models.length} models, group ${worker.groupId}, stages ${stages}\n`);
       if (values["until-idle"] === true || values.once === true) {
         for (;;) {

@@ -107,6 +107,16 @@ describe("ingest worker killed with SIGKILL and restarted", () => {
     return run;
   };
 
+  /** Waits (up to 60 s) for the worker's "ingest <region>: N models, ..." line. */
+  const startedLine = async (run: Run): Promise<void> => {
+    const deadline = Date.now() + 60_000;
+    while (!/ingest \S+: \d+ models/.test(run.output)) {
+      if (run.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`worker did not report its start: ${run.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   it(`ends equal to the oracle after ${KILLS} SIGKILLs at random points`, { timeout: 240_000 }, async () => {
     const seed = Number(process.env.FACSIMILE_CRASH_SEED ?? Date.now() % 100_000);
     const rnd = seededRandom(seed);
@@ -147,6 +157,9 @@ describe("ingest worker killed with SIGKILL and restarted", () => {
       runs++;
       if (runs % 7 === 0 && terms < 3) {
         // Now and then a graceful stop instead: SIGTERM finishes the batch, drains the merge and exits 0.
+        // Sent once the worker says it has started: before that, Node itself may still be booting, and a
+        // signal there kills the process by default whatever the command does.
+        await startedLine(run);
         run.child.kill("SIGTERM");
         const code = await Promise.race([
           run.exited,
