@@ -52,6 +52,7 @@ export { type Snapshot, txnVersion } from "./table/snapshot.js";
 export { openTable, TABLE_DEFAULTS, type Table, type TableOptions } from "./table/table.js";
 export { appendBatch } from "./writers/append.js";
 export type { BatchSource } from "./writers/batch-source.js";
+export { isTxnsPartlyCommittedError, TxnsPartlyCommittedError } from "./writers/committed-txns.js";
 export { mergeBatch } from "./writers/merge.js";
 export { mergeExplodedBatch } from "./writers/merge-exploded.js";
 export { WRITE_DEFAULTS, type WriteOptions, type WriteResult } from "./writers/run-write.js";
@@ -63,5 +64,6 @@ export {
   type MergeConfig,
   type MergeExplodedConfig,
   type Txn,
+  type Txns,
   type WriterConfig,
 } from "./writers/writer-config.js";

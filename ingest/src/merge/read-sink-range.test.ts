@@ -13,6 +13,7 @@ import {
   openDuckDb,
   openTable,
   type Table,
+  txnVersion,
 } from "@facsimile/lake";
 import { createRecordDecoder } from "@facsimile/producer-sdk";
 import { loadDefaultRegistry } from "@facsimile/schemas";
@@ -69,10 +70,10 @@ describe("sink append and read-back", () => {
     );
     expect(plan.accepted).toHaveLength(messages.length);
     const commits: SinkCommit[] = [];
-    // Four batches of ~a quarter each, every partition in each: 12 commits, two checkpoints.
-    const quarter = Math.ceil(messages.length / 4);
-    for (let b = 0; b < 4; b++) {
-      const batch = plan.accepted.slice(b * quarter, (b + 1) * quarter);
+    // Twelve batches, every partition in each: one commit per batch (12), two checkpoints.
+    const twelfth = Math.ceil(messages.length / 12);
+    for (let b = 0; b < 12; b++) {
+      const batch = plan.accepted.slice(b * twelfth, (b + 1) * twelfth);
       const writes = [0, 1, 2].map((p) => {
         const records = batch.filter((r) => r.message.partition === p);
         return {
@@ -82,9 +83,16 @@ describe("sink append and read-back", () => {
           records,
         };
       });
-      commits.push(...(await appendToSink([sink], writes, Date.now())));
+      const landed = await appendToSink(sink, writes, Date.now());
+      if (landed === undefined) throw new Error("a batch with records made no commit");
+      commits.push(landed);
+      const after = await loadSnapshot(sink);
+      expect(after.version).toBe(landed.version);
+      for (const w of writes)
+        expect(txnVersion(after, `sink:${TOPIC}:${w.partition}`)).toBe(Number(w.lastOffset));
     }
     expect(commits.every((c) => c.status === "committed")).toBe(true);
+    expect(commits.map((c) => c.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const key = (r: { kafkaPartition: number; kafkaOffset: bigint }) =>
       `${r.kafkaPartition}/${r.kafkaOffset}`;
     const expected = (from: number, to: number) =>
@@ -143,11 +151,32 @@ describe("sink append and read-back", () => {
     const positions = await readSinkPositions(sink);
     const last = positions.lastOffset({ topic: TOPIC, partition: 0 });
     const again = await appendToSink(
-      [sink],
+      sink,
       [{ topic: TOPIC, partition: 0, lastOffset: last, records: [] }],
       Date.now(),
     );
-    expect(again.map((c) => c.status)).toEqual(["skipped"]);
+    expect(again?.status).toBe("skipped");
     expect((await loadSnapshot(sink)).version).toBe(before.version);
+  });
+
+  it("a batch raced by another owner of one partition: one commit of the other partitions, that one left out", async () => {
+    const positions = await readSinkPositions(sink);
+    const at = (partition: number) => positions.lastOffset({ topic: TOPIC, partition });
+    const bump = (partition: number) => ({
+      topic: TOPIC,
+      partition,
+      lastOffset: at(partition) + 5n,
+      records: [],
+    });
+    // The other owner appends partition 1 after our positions were read.
+    const rival = await appendToSink(sink, [bump(1)], Date.now());
+    expect(rival?.status).toBe("committed");
+    const ours = await appendToSink(sink, [bump(0), bump(1), bump(2)], Date.now());
+    expect(ours).toMatchObject({ status: "committed", conflicts: 1, version: (rival?.version ?? 0) + 1 });
+    expect(ours?.partitions.map((w) => w.partition)).toEqual([0, 2]);
+    const after = await loadSnapshot(sink);
+    expect([0, 1, 2].map((p) => txnVersion(after, `sink:${TOPIC}:${p}`))).toEqual(
+      [0, 1, 2].map((p) => Number(at(p) + 5n)),
+    );
   });
 });

@@ -1,13 +1,14 @@
-// Step 4 of a micro-batch: append the accepted records to the region's raw sink, each Kafka partition's records
-// under the txn (appId `sink:<topic>:<partition>`, version = the partition's last offset in the batch). Only
-// after this returns may the Kafka offsets be committed. A partition without records but with side effects
-// (dead letters, re-routes) still gets its txn advanced, so a replay does not repeat them.
-//
-// One commit per Kafka partition: lake's appendBatch takes a single Txn. A single commit carrying every
-// partition's txn would be the same guarantee with fewer commits (see the ingest README). Meanwhile the
-// partitions' appends run side by side, one per handle in `tables` (the sink on several DuckDB connections);
-// their commits are blind appends with different appIds, which commit() places one after the other.
-import { appendBatch, isCommitConflictError, type Table, type WriteResult } from "@facsimile/lake";
+// Step 4 of a micro-batch: append the accepted records to the region's raw sink in ONE commit that carries a txn
+// per Kafka partition (appId `sink:<topic>:<partition>`, version = the partition's last offset in the batch).
+// Only after this returns may the Kafka offsets be committed. A partition without records but with side effects
+// (dead letters, re-routes) still gets its txn advanced, so a replay does not repeat them. Never commits offsets.
+import {
+  appendBatch,
+  isCommitConflictError,
+  isTxnsPartlyCommittedError,
+  type Table,
+  type WriteResult,
+} from "@facsimile/lake";
 import type { AcceptedRecord } from "../records/classify-messages.js";
 import { quoteLiteral } from "../sql/sql-text.js";
 import { readSinkPositions } from "./read-sink-positions.js";
@@ -24,94 +25,104 @@ export interface SinkPartitionWrite {
   readonly records: readonly AcceptedRecord[];
 }
 
+/** The batch's one sink commit. */
 export interface SinkCommit {
-  readonly topic: string;
-  readonly partition: number;
-  /** "skipped": another worker committed this txn first (a rebalance race); nothing of ours was written. */
+  /** "skipped": other workers committed every partition's txn first (a rebalance race); nothing of ours was written. */
   readonly status: WriteResult["status"];
-  /** Sink version of the commit (or the table's version when skipped). */
+  /** Sink version of the commit (or the table's version when skipped; -1 when there is no table). */
   readonly version: number;
+  /** The partitions whose txn this commit advanced (fewer than asked when another worker had some first). */
+  readonly partitions: readonly SinkPartitionWrite[];
   readonly rows: number;
-  /** Commit attempts lost to concurrent writers before this one landed. */
+  /** Commit attempts lost to another writer of some of the same partitions before this one landed. */
   readonly conflicts: number;
   readonly records: readonly AcceptedRecord[];
 }
 
 export async function appendToSink(
-  /** Handles of the sink on different connections of one DuckDB instance (at least one). */
-  tables: readonly Table[],
+  table: Table,
   writes: readonly SinkPartitionWrite[],
   ingestTime: number,
-  /** Told of each partition's commit as soon as it landed (the merge can start on it). */
+  /** Told of the commit as soon as it landed (the merge can start on it). */
   onCommit: (commit: SinkCommit) => void = () => undefined,
-): Promise<SinkCommit[]> {
-  const first = tables[0];
-  if (writes.length === 0 || first === undefined) return [];
+): Promise<SinkCommit | undefined> {
+  if (writes.length === 0) return undefined;
   const staging = await stageSinkRows(
-    first,
+    table,
     writes.flatMap((w) => w.records),
     ingestTime,
   );
   try {
-    const commits: SinkCommit[] = new Array(writes.length);
-    let cursor = 0;
-    let failure: unknown;
-    const lane = async (table: Table): Promise<void> => {
-      while (cursor < writes.length && failure === undefined) {
-        const i = cursor++;
-        try {
-          const commit = await appendPartition(table, staging, writes[i] as SinkPartitionWrite);
-          commits[i] = commit;
-          onCommit(commit);
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-    };
-    await Promise.all(tables.slice(0, writes.length).map(lane));
-    if (failure !== undefined) throw failure;
-    return commits;
+    const commit = await appendPartitions(table, staging, writes);
+    if (commit.status === "committed") onCommit(commit);
+    return commit;
   } finally {
-    await first.duckdb.run(`DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+    await table.duckdb.run(`DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
   }
 }
 
 /**
- * One partition's append. With a single plan per attempt, a commit that lost to the same appId (another worker
- * appended this partition meanwhile: a rebalance race) is not placed again with stale rows: the partition's
- * position is read again and only the records above it are appended.
+ * All partitions in one append with a single plan. A commit that lost to the same appId (another worker
+ * appended some of these partitions meanwhile: a rebalance race), or a snapshot where some of the txns already
+ * stand, is not placed again with stale rows: the positions are read again, the partitions already at their
+ * last offset are dropped, and only the records above each position are appended.
  */
-async function appendPartition(table: Table, staging: string, w: SinkPartitionWrite): Promise<SinkCommit> {
-  const appId = sinkAppId(w.topic, w.partition);
-  let above = -1n;
+async function appendPartitions(
+  table: Table,
+  staging: string,
+  writes: readonly SinkPartitionWrite[],
+): Promise<SinkCommit> {
+  let pending = writes;
+  // The staging table holds exactly the batch's records: no filter until a conflict narrows it.
+  let where = "true";
   let conflicts = 0;
   for (;;) {
-    const records = w.records.filter((r) => r.message.offset > above);
-    const where =
-      `kafka_topic = ${quoteLiteral(w.topic)} AND kafka_partition = ${w.partition} ` +
-      `AND kafka_offset > ${above}`;
+    const txns = pending.map((w) => ({
+      appId: sinkAppId(w.topic, w.partition),
+      version: Number(w.lastOffset),
+    }));
     try {
-      const result = await appendBatch(
-        table,
-        SINK_WRITER,
-        stagedSinkSource(staging, where),
-        { appId, version: Number(w.lastOffset) },
-        { maxPlans: 1 },
-      );
+      const result = await appendBatch(table, SINK_WRITER, stagedSinkSource(staging, where), txns, {
+        maxPlans: 1,
+      });
       const committed = result.status === "committed";
+      const records = committed ? pending.flatMap((w) => w.records) : [];
       return {
-        topic: w.topic,
-        partition: w.partition,
         status: result.status,
         version: result.version,
-        rows: committed ? records.length : 0,
+        partitions: committed ? pending : [],
+        rows: records.length,
         conflicts,
-        records: committed ? records : [],
+        records,
       };
     } catch (err) {
-      if (!isCommitConflictError(err) || err.reason !== "same-txn-app-id") throw err;
+      const raced =
+        (isCommitConflictError(err) && err.reason === "same-txn-app-id") || isTxnsPartlyCommittedError(err);
+      if (!raced) throw err;
       conflicts++;
-      above = (await readSinkPositions(table)).lastOffset(w);
+      const positions = await readSinkPositions(table);
+      const narrowed: SinkPartitionWrite[] = [];
+      const clauses: string[] = [];
+      for (const w of pending) {
+        const above = positions.lastOffset(w);
+        if (above >= w.lastOffset) continue;
+        narrowed.push({ ...w, records: w.records.filter((r) => r.message.offset > above) });
+        clauses.push(
+          `(kafka_topic = ${quoteLiteral(w.topic)} AND kafka_partition = ${w.partition} ` +
+            `AND kafka_offset > ${above})`,
+        );
+      }
+      if (narrowed.length === 0)
+        return {
+          status: "skipped",
+          version: positions.snapshot?.version ?? -1,
+          partitions: [],
+          rows: 0,
+          conflicts,
+          records: [],
+        };
+      pending = narrowed;
+      where = clauses.join(" OR ");
     }
   }
 }

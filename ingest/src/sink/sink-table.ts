@@ -32,10 +32,13 @@ export type SinkColumn = (typeof SINK_COLUMNS)[number][0];
 
 export const SINK_PARTITION_COLUMNS: readonly SinkColumn[] = Object.freeze(["record_day"]);
 
+// One file per record_day per batch (maxRowsPerFile 0): a micro-batch is far below the lake's 1M-row split, and
+// the split's row_number() window over the whole day is a serial sort of the batch that bought nothing here
+// (rows are not sorted inside files); the sink is read back by version, not by key range.
 export const SINK_WRITER: Readonly<AppendConfig> = Object.freeze({
   kind: "append",
   partitionColumns: SINK_PARTITION_COLUMNS,
-  clusterBy: ["workspace_id", "resource_ari"],
+  maxRowsPerFile: 0,
 });
 
 const SINK_APP_PREFIX = "sink:";

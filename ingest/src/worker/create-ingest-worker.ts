@@ -123,20 +123,13 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
       const duck = await openDuckDb(o.duckdb);
       const mergeConn = await duck.instance.connect();
       const targetConns = merging ? await Promise.all(deps.models.map(() => duck.instance.connect())) : [];
-      const sinkConns = appending
-        ? await Promise.all(
-            Array.from({ length: Math.max(0, o.sinkConcurrency - 1) }, () => duck.instance.connect()),
-          )
-        : [];
       closeDuckDb = () => {
-        for (const c of [...targetConns, ...sinkConns]) c.closeSync();
+        for (const c of targetConns) c.closeSync();
         mergeConn.closeSync();
         duck.close();
       };
       const sinkOptions = { ...o.table, checkpointInterval: o.sinkCheckpointInterval };
-      const sinks = [duck.connection, ...sinkConns].map((c) =>
-        openTable(deps.store, sinkPath, c, sinkOptions),
-      );
+      const sink = openTable(deps.store, sinkPath, duck.connection, sinkOptions);
       if (merging) {
         const targets = deps.models.map((model, i) => ({
           model,
@@ -177,7 +170,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
           decoder,
           registry,
           directory: deps.directory,
-          sinks,
+          sink,
           metrics,
           logger,
           clock,

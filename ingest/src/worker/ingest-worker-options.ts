@@ -20,8 +20,6 @@ export interface IngestWorkerOptions {
   readonly maxMergeLagVersions: number;
   /** A target with nothing to merge still records its position when it lags this many sink versions. */
   readonly idleAdvanceVersions: number;
-  /** Kafka partitions of a batch appended to the sink at once (each on its own DuckDB connection). */
-  readonly sinkConcurrency: number;
   /** Target tables written at once by a merge round (each target has its own DuckDB connection). */
   readonly mergeWriteConcurrency: number;
   /** How often the merge loop polls the sink for other workers' commits. */
@@ -32,8 +30,8 @@ export interface IngestWorkerOptions {
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
   /**
-   * Checkpoint interval of the sink: it takes a commit per Kafka partition of every batch, so checkpointing every
-   * 10 commits (the lake's default) would write one per batch.
+   * Checkpoint interval of the sink, in commits (one per micro-batch): a checkpoint rewrites the whole file list,
+   * which grows with every batch, so it is taken less often than the lake's default of 10.
    */
   readonly sinkCheckpointInterval: number;
   /** Options of the sink and target table handles (scratch and cache directories, checkpoint interval). */
@@ -54,7 +52,6 @@ export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Obje
   maxMergeLagVersions: 200,
   idleAdvanceVersions: 100,
   mergeWriteConcurrency: 3,
-  sinkConcurrency: 3,
   mergePollMs: 1_000,
   cacheMaxRecords: 500_000,
   lagIntervalMs: 5_000,

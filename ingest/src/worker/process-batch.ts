@@ -1,6 +1,6 @@
 // Steps 1-4 of one micro-batch, in order: drop what the sink already holds (by its per-partition txn), decode
-// and classify the rest, dead-letter and re-route (durably), then append the accepted records to the sink under
-// each partition's txn. The caller commits the Kafka offsets only after this returns. Nothing here commits
+// and classify the rest, dead-letter and re-route (durably), then append the accepted records to the sink in one
+// commit carrying each partition's txn. The caller commits the Kafka offsets only after this returns. Nothing here commits
 // offsets, merges or retries.
 import type { ConsumedBatch, ConsumedMessage, Logger, Transport } from "@facsimile/bus";
 import type { Table } from "@facsimile/lake";
@@ -20,18 +20,19 @@ export interface ProcessBatchDeps {
   readonly decoder: RecordDecoder;
   readonly registry: SchemaRegistry;
   readonly directory: IngestDirectory | undefined;
-  /** The sink on one or more connections (partitions are appended side by side, one per handle). */
-  readonly sinks: readonly Table[];
+  /** The raw sink. */
+  readonly sink: Table;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
   readonly clock: () => number;
   readonly classify: ClassifyOptions;
-  /** Told of each sink commit as it lands. */
+  /** Told of the batch's sink commit as it lands. */
   readonly onSinkCommit?: (commit: SinkCommit) => void;
 }
 
 export interface ProcessedBatch {
-  readonly commits: readonly SinkCommit[];
+  /** The batch's sink commit; undefined when nothing of the batch was new to the sink. */
+  readonly commit: SinkCommit | undefined;
   readonly accepted: number;
 }
 
@@ -40,7 +41,7 @@ const partitionKey = (m: { topic: string; partition: number }): string => `${m.t
 export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch): Promise<ProcessedBatch> {
   const { metrics, region } = deps;
   const t0 = performance.now();
-  const positions = await readSinkPositions(deps.sinks[0] as Table);
+  const positions = await readSinkPositions(deps.sink);
   const tPositions = performance.now();
   const fresh: ConsumedMessage[] = [];
   const last = new Map<string, { topic: string; partition: number; offset: bigint }>();
@@ -54,7 +55,7 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
   }
   const replayed = batch.messages.length - fresh.length;
   if (replayed > 0) metrics.dropped.inc({ region, reason: "already_in_sink" }, replayed);
-  if (fresh.length === 0) return { commits: [], accepted: 0 };
+  if (fresh.length === 0) return { commit: undefined, accepted: 0 };
 
   const plan = await classifyMessages(
     { region, decoder: deps.decoder, registry: deps.registry, directory: deps.directory },
@@ -90,15 +91,15 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
     writes.push({ topic: tp.topic, partition: tp.partition, lastOffset: tp.offset, records: rs });
   }
   const ingestTime = deps.clock();
-  const commits = await appendToSink(deps.sinks, writes, ingestTime, deps.onSinkCommit);
+  const commit = await appendToSink(deps.sink, writes, ingestTime, deps.onSinkCommit);
   const committedAt = deps.clock();
   let written = 0;
-  for (const c of commits) {
-    if (c.conflicts > 0) metrics.commitConflicts.inc({ region, table: "sink" }, c.conflicts);
-    if (c.status !== "committed") continue;
+  if (commit !== undefined && commit.conflicts > 0)
+    metrics.commitConflicts.inc({ region, table: "sink" }, commit.conflicts);
+  if (commit?.status === "committed") {
     metrics.commits.inc({ region, stage: "sink" });
-    written += c.rows;
-    for (const r of c.records)
+    written = commit.rows;
+    for (const r of commit.records)
       metrics.freshness.observe(
         { region, stage: "sink" },
         Math.max(0, committedAt - r.message.timestamp) / 1000,
@@ -110,10 +111,11 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
     region,
     messages: batch.messages.length,
     accepted: plan.accepted.length,
-    commits: commits.length,
+    partitions: writes.length,
+    sinkVersion: commit?.version,
     positionsMs: Math.round(tPositions - t0),
     classifyMs: Math.round(tClassify - tPositions),
     sinkMs: Math.round(tEnd - tClassify),
   });
-  return { commits, accepted: plan.accepted.length };
+  return { commit, accepted: plan.accepted.length };
 }

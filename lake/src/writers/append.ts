@@ -1,4 +1,4 @@
-// The Append writer: the batch's rows verbatim, as new files, in one commit with the batch's txn. Appends never
+// The Append writer: the batch's rows verbatim, as new files, in one commit with the batch's txn(s). Appends never
 // read the table, so they never conflict with other writers' data changes; the files are written once and
 // reused if the commit has to be placed again.
 
@@ -8,7 +8,7 @@ import type { Action } from "../table/actions.js";
 import type { Table } from "../table/table.js";
 import type { BatchSource } from "./batch-source.js";
 import { runWrite, type WriteOptions, type WritePlan, type WriteResult } from "./run-write.js";
-import type { AppendConfig, Txn } from "./writer-config.js";
+import type { AppendConfig, Txns } from "./writer-config.js";
 
 export const APPEND_MAX_ROWS_PER_FILE = 1_000_000;
 
@@ -16,7 +16,8 @@ export async function appendBatch(
   table: Table,
   config: AppendConfig,
   source: BatchSource,
-  txn: Txn,
+  /** One txn or several; all are recorded in the one commit (see runWrite). */
+  txn: Txns,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
   let planned: WritePlan | undefined;

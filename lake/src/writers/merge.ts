@@ -8,13 +8,14 @@ import { type BatchSource, countRows } from "./batch-source.js";
 import { checkColumns, checkLwwColumns, checkNoNulls } from "./check-batch.js";
 import { KEEP, lwwOrder, planRewrite, SRC } from "./rewrite-partitions.js";
 import { runWrite, type WriteOptions, type WriteResult } from "./run-write.js";
-import { lwwColumnsOf, type MergeConfig, type Txn } from "./writer-config.js";
+import { lwwColumnsOf, type MergeConfig, type Txns } from "./writer-config.js";
 
 export async function mergeBatch(
   table: Table,
   config: MergeConfig,
   source: BatchSource,
-  txn: Txn,
+  /** One txn or several; all are recorded in the one commit (see runWrite). */
+  txn: Txns,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
   const lww = lwwColumnsOf(config);

@@ -1,7 +1,8 @@
-// The loop every writer shares: skip a batch whose txn is already committed, create the table on first write,
-// check the batch against the schema, plan against the latest snapshot, commit (with the txn), and on a
-// CommitConflictError drop the plan's files and plan again from the new snapshot. Nothing is committed for a
-// batch that fails a check. Writers only reach `_delta_log/` through commit().
+// The loop every writer shares: skip a batch whose txns are all committed already (one only partly committed is
+// refused, see committed-txns.ts), create the table on first write, check the batch against the schema, plan
+// against the latest snapshot, commit (with every txn in the one commit), and on a CommitConflictError drop the
+// plan's files and plan again from the new snapshot. Nothing is committed for a batch that fails a check.
+// Writers only reach `_delta_log/` through commit().
 import {
   CommitConflictError,
   InvalidTableConfigError,
@@ -17,10 +18,11 @@ import { createTable } from "../table/create-table.js";
 import { schemaOfColumns } from "../table/duckdb-types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
 import { checkTableDefinition, schemaDifferences } from "../table/schema.js";
-import { type Snapshot, txnVersion } from "../table/snapshot.js";
+import type { Snapshot } from "../table/snapshot.js";
 import { type Table, tableKey } from "../table/table.js";
 import { type BatchSource, dropTemp, type MaterializedBatch, materializeBatch } from "./batch-source.js";
-import { checkTxn, type Txn, type WriterConfig } from "./writer-config.js";
+import { committedTxns } from "./committed-txns.js";
+import { checkTxns, type Txn, type Txns, type WriterConfig } from "./writer-config.js";
 
 export interface WriteOptions {
   /** Plans tried before a CommitConflictError is passed on (each after a logical conflict). */
@@ -30,7 +32,7 @@ export interface WriteOptions {
 export const WRITE_DEFAULTS: Readonly<WriteOptions> = Object.freeze({ maxPlans: 20 });
 
 export interface WriteResult {
-  /** "skipped": the txn (appId, version) was already committed; nothing was written. */
+  /** "skipped": every txn (appId, version) was already committed; nothing was written. */
   readonly status: "committed" | "skipped";
   /** The version committed, or the table's version when skipped. */
   readonly version: number;
@@ -78,18 +80,19 @@ export async function runWrite(
   table: Table,
   config: WriterConfig,
   source: BatchSource,
-  txn: Txn,
+  /** One txn, or several: all are recorded in the one commit. */
+  txns: Txns,
   steps: WriterSteps,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
   const { maxPlans } = { ...WRITE_DEFAULTS, ...options };
-  checkTxn(table.url, txn);
+  const txnsOfWrite = checkTxns(table.url, txns);
   return exclusive(table.duckdb, async () => {
     let snapshot = await loadSnapshot(table).catch((err: unknown) => {
       if (err instanceof TableNotFoundError) return undefined;
       throw err;
     });
-    if (snapshot !== undefined && (txnVersion(snapshot, txn.appId) ?? -1) >= txn.version)
+    if (snapshot !== undefined && committedTxns(table.url, snapshot, txnsOfWrite) === "all")
       return skipped(snapshot.version, 0, 0);
     const batch = await materializeBatch(table, source, snapshot?.schema, { stable: steps.readsBatchTwice });
     const temps: string[] = [];
@@ -119,7 +122,14 @@ export async function runWrite(
       for (let planNo = 1; planNo <= maxPlans; planNo++) {
         if (planNo > 1) {
           snapshot = await loadSnapshot(table);
-          if ((txnVersion(snapshot, txn.appId) ?? -1) >= txn.version) {
+          let state: "all" | "none";
+          try {
+            state = committedTxns(table.url, snapshot, txnsOfWrite);
+          } catch (err) {
+            await discard();
+            throw err;
+          }
+          if (state === "all") {
             await discard();
             return skipped(snapshot.version, planNo, rowsInBatch);
           }
@@ -129,7 +139,7 @@ export async function runWrite(
         const now = Date.now();
         const actions: Action[] = [
           ...plan.actions,
-          { txn: { appId: txn.appId, version: txn.version, lastUpdated: now } },
+          ...txnsOfWrite.map((t) => ({ txn: { appId: t.appId, version: t.version, lastUpdated: now } })),
         ];
         try {
           const result = await commit(table, snapshot.version, actions, {
@@ -137,7 +147,7 @@ export async function runWrite(
             operationParameters: plan.operationParameters,
             read: plan.read,
             partitionColumns: snapshot.partitionColumns,
-            info: { txnAppId: txn.appId, txnVersion: txn.version, writer: config.kind },
+            info: { ...txnInfo(txnsOfWrite), writer: config.kind },
           });
           return {
             ...summarize(result.version, planNo, plan, result.checkpoint),
@@ -157,6 +167,13 @@ export async function runWrite(
       await batch.drop();
     }
   });
+}
+
+/** commitInfo fields naming the txns: the single-txn shape as before, a list when there are several. */
+function txnInfo(txns: readonly Txn[]): Record<string, unknown> {
+  const [only] = txns;
+  if (txns.length === 1 && only !== undefined) return { txnAppId: only.appId, txnVersion: only.version };
+  return { txns: txns.map((t) => ({ appId: t.appId, version: t.version })) };
 }
 
 function checkWritable(table: Table, snapshot: Snapshot, config: WriterConfig): void {

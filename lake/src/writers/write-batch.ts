@@ -5,13 +5,14 @@ import type { BatchSource } from "./batch-source.js";
 import { mergeBatch } from "./merge.js";
 import { mergeExplodedBatch } from "./merge-exploded.js";
 import type { WriteOptions, WriteResult } from "./run-write.js";
-import type { Txn, WriterConfig } from "./writer-config.js";
+import type { Txns, WriterConfig } from "./writer-config.js";
 
 export async function writeBatch(
   table: Table,
   config: WriterConfig,
   source: BatchSource,
-  txn: Txn,
+  /** One txn or several; all are recorded in the one commit (see runWrite). */
+  txn: Txns,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
   switch (config.kind) {

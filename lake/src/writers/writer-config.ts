@@ -74,10 +74,43 @@ export function lwwColumnsOf(config: MergeConfig | MergeExplodedConfig): LwwColu
   return { ...DEFAULT_LWW_COLUMNS, ...config.lww };
 }
 
+/**
+ * The txns of one write: a single Txn, or several (one commit advancing many appIds, e.g. every Kafka partition
+ * of a micro-batch). All of them go into the same commit.
+ */
+export type Txns = Txn | readonly Txn[];
+
+/** The txns as a list (a single Txn is a list of one). */
+export function txnList(txns: Txns): readonly Txn[] {
+  return isTxnArray(txns) ? txns : [txns];
+}
+
+function isTxnArray(txns: Txns): txns is readonly Txn[] {
+  return Array.isArray(txns);
+}
+
 export function checkTxn(table: string, txn: Txn): void {
   if (txn.appId === "" || !Number.isSafeInteger(txn.version) || txn.version < 0)
     throw new InvalidTableConfigError(
       table,
       `txn needs a non-empty appId and a non-negative safe integer version, got ${JSON.stringify(txn)}`,
     );
+}
+
+/** Every txn valid, at least one, and no appId twice (a commit records one version per appId). */
+export function checkTxns(table: string, txns: Txns): readonly Txn[] {
+  const list = txnList(txns);
+  if (list.length === 0)
+    throw new InvalidTableConfigError(table, "a write needs at least one txn, got an empty list");
+  const seen = new Set<string>();
+  for (const txn of list) {
+    checkTxn(table, txn);
+    if (seen.has(txn.appId))
+      throw new InvalidTableConfigError(
+        table,
+        `txn appId ${JSON.stringify(txn.appId)} appears twice in one write; give each appId once`,
+      );
+    seen.add(txn.appId);
+  }
+  return list;
 }
