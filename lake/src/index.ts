@@ -25,6 +25,7 @@ export {
   type TableScan,
 } from "./io/read-table.js";
 export type { ScanFile } from "./io/scan-sql.js";
+export { quoteIdent, quoteList, quoteLiteral, tempName } from "./io/sql-text.js";
 export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
 export * from "./object-store/index.js";
 export type {

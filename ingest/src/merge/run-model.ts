@@ -3,9 +3,8 @@
 // the batch, transforms' findFailingRows isolates the records that break it (a model that fails on an empty
 // source, or on no single row, is broken for everyone and throws); those are removed from the source and
 // returned for dead-lettering, and the model runs again over the rest. It writes no lake table.
-import type { Table } from "@facsimile/lake";
+import { type Table, tempName } from "@facsimile/lake";
 import { type CompiledModel, type FailingRow, findFailingRows, wrapModelSql } from "@facsimile/transforms";
-import { tempName } from "../sql/sql-text.js";
 
 type Conn = Table["duckdb"];
 
@@ -26,7 +25,7 @@ async function create(conn: Conn, name: string, sql: string): Promise<unknown> {
 }
 
 export async function runModel(conn: Conn, model: CompiledModel, source: string): Promise<ModelOutput> {
-  const out = tempName("fx_model_out");
+  const out = tempName("model_out");
   if ((await create(conn, out, model.sql)) === undefined) return { table: out, failed: [] };
   const failed = await findFailingRows(conn, model, { sourceRelation: () => source });
   if (failed.length > 0)

@@ -6,11 +6,11 @@ import {
   appendBatch,
   isCommitConflictError,
   isTxnsPartlyCommittedError,
+  quoteLiteral,
   type Table,
   type WriteResult,
 } from "@facsimile/lake";
 import type { AcceptedRecord } from "../records/classify-messages.js";
-import { quoteLiteral } from "../sql/sql-text.js";
 import { readSinkPositions } from "./read-sink-positions.js";
 import { SINK_WRITER, sinkAppId } from "./sink-table.js";
 import { stagedSinkSource, stageSinkRows } from "./stage-sink-rows.js";

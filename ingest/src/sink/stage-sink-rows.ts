@@ -2,9 +2,8 @@
 // calls per value, an order of magnitude faster than JSON for byte payloads). The table lives in the in-memory
 // database, so every connection of the instance can append from it in parallel; it is the caller's to drop.
 // Writes nothing to any lake table.
-import type { BatchSource, Table } from "@facsimile/lake";
+import { type BatchSource, type Table, tempName } from "@facsimile/lake";
 import type { AcceptedRecord } from "../records/classify-messages.js";
-import { tempName } from "../sql/sql-text.js";
 import { SINK_COLUMNS } from "./sink-table.js";
 
 /** Staging columns: the sink's, with times as epoch milliseconds (converted in SQL) and without the day. */
@@ -31,7 +30,7 @@ export async function stageSinkRows(
   records: readonly AcceptedRecord[],
   ingestTime: number,
 ): Promise<string> {
-  const name = tempName("fx_ingest_stage");
+  const name = tempName("ingest_stage");
   const conn = table.duckdb;
   await conn.run(`CREATE TABLE ${name} (${STAGING_DDL})`);
   const appender = await conn.createAppender(name);

@@ -1,7 +1,9 @@
 // Gives a DuckDB connection (with httpfs loaded) access to an S3-compatible endpoint, as a temporary secret.
 // Must never create a PERSISTENT secret: credentials would land on disk under the home directory.
+
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { LakeError } from "../errors.js";
+import { quoteLiteral } from "../io/sql-text.js";
 
 export interface DuckDbS3SecretOptions {
   /** Secret name; one per endpoint when a connection reads from several. */
@@ -29,10 +31,6 @@ export const DUCKDB_S3_SECRET_DEFAULTS: Readonly<
   scope: undefined,
 });
 
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /** The CREATE SECRET statement (exported for tests and for printing with the secret masked). */
 export function duckDbS3SecretSql(
   options: Partial<DuckDbS3SecretOptions> & Pick<DuckDbS3SecretOptions, "accessKeyId" | "secretAccessKey">,
@@ -42,18 +40,18 @@ export function duckDbS3SecretSql(
     throw new LakeError("DUCKDB_SECRET_NAME", `invalid DuckDB secret name ${JSON.stringify(o.name)}`);
   const parts = [
     "TYPE s3",
-    `KEY_ID ${literal(o.accessKeyId)}`,
-    `SECRET ${literal(o.secretAccessKey)}`,
-    `REGION ${literal(o.region)}`,
-    `URL_STYLE ${literal(o.pathStyle ? "path" : "vhost")}`,
+    `KEY_ID ${quoteLiteral(o.accessKeyId)}`,
+    `SECRET ${quoteLiteral(o.secretAccessKey)}`,
+    `REGION ${quoteLiteral(o.region)}`,
+    `URL_STYLE ${quoteLiteral(o.pathStyle ? "path" : "vhost")}`,
   ];
-  if (o.sessionToken !== undefined) parts.push(`SESSION_TOKEN ${literal(o.sessionToken)}`);
+  if (o.sessionToken !== undefined) parts.push(`SESSION_TOKEN ${quoteLiteral(o.sessionToken)}`);
   if (o.endpoint !== undefined) {
     const url = /^(https?):\/\/([^/]+)\/?$/.exec(o.endpoint);
-    parts.push(`ENDPOINT ${literal(url?.[2] ?? o.endpoint)}`);
+    parts.push(`ENDPOINT ${quoteLiteral(url?.[2] ?? o.endpoint)}`);
     parts.push(`USE_SSL ${url?.[1] === "http" ? "false" : "true"}`);
   }
-  if (o.scope !== undefined) parts.push(`SCOPE ${literal(o.scope)}`);
+  if (o.scope !== undefined) parts.push(`SCOPE ${quoteLiteral(o.scope)}`);
   return `CREATE OR REPLACE TEMPORARY SECRET ${o.name} (${parts.join(", ")})`;
 }
 

@@ -2,9 +2,8 @@
 // by the log's partitionValues, never by path), the row filter (its workspace id, tombstones out) and the
 // columns shown (internal LWW columns hidden). Pure: reads nothing and never decides to show a table whose
 // rows cannot be attributed to a workspace.
-import { type AddAction, duckdbTypeOf, type Snapshot } from "@facsimile/lake";
+import { type AddAction, duckdbTypeOf, quoteIdent, quoteLiteral, type Snapshot } from "@facsimile/lake";
 import { QueryArgumentError } from "../errors.js";
-import { quoteIdent, quoteLiteral } from "../sql-text.js";
 
 export interface WorkspaceViewOptions {
   /** The column (and partition column) holding the workspace id. Always shown. */

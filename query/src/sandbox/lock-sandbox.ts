@@ -4,8 +4,8 @@
 // can undo it, then every setting read back and checked. Fails closed: a session whose settings do not read
 // back exactly as expected is never handed out.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { quoteLiteral } from "@facsimile/lake";
 import { SessionSetupError } from "../errors.js";
-import { quoteLiteral } from "../sql-text.js";
 
 /** What the settings must read back as once the sandbox is locked (duckdb_settings() text values). */
 export const LOCKED_SANDBOX_SETTINGS: Readonly<Record<string, string>> = Object.freeze({

@@ -3,7 +3,7 @@
 // downloaded from a remote store into the cache), then locked. Analysts' SQL runs only after the lock, so it
 // can see those tables and nothing else: no files, no other workspace, no credentials (DuckDB never gets any).
 import { join } from "node:path";
-import { type ObjectStore, readTable, type Table } from "@facsimile/lake";
+import { type ObjectStore, quoteIdent, readTable, type Table } from "@facsimile/lake";
 import { loadRegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,
@@ -18,7 +18,6 @@ import { isQueryError, QueryArgumentError, SessionClosedError, SessionSetupError
 import { lockSandbox } from "../sandbox/lock-sandbox.js";
 import { openSandboxDb, type SandboxDb } from "../sandbox/open-sandbox-db.js";
 import { resolveSandboxOptions, type SandboxOptions } from "../sandbox/sandbox-options.js";
-import { quoteIdent } from "../sql-text.js";
 import { isFatalDuckDbError } from "./classify-duckdb-error.js";
 import type { QueryResult } from "./query-result.js";
 import { runQuery } from "./run-query.js";
