@@ -2,25 +2,15 @@
 // entity row, where and when it was read) plus the entity name and payload bytes, so a record a model rejects
 // can be dead-lettered as a FacsimileRecord again. Conversions only.
 import { encodeRecord, workspaceAriString } from "@facsimile/bus";
-import type { FlatRow } from "@facsimile/schemas";
+import type { SourceRecord } from "@facsimile/transforms";
 import type { AcceptedRecord } from "../records/classify-messages.js";
 
-export interface SinkRecord {
+export interface SinkRecord extends SourceRecord {
   readonly entity: string;
   readonly typeUrl: string;
-  readonly resourceAri: string;
-  readonly entityType: number;
-  /** The workspace ARI. */
-  readonly workspaceId: string;
-  readonly version: bigint;
-  readonly generationWatermark: bigint;
-  readonly isTombstone: boolean;
-  readonly payloadHash: string;
-  readonly row: FlatRow | null;
+  /** The entity bytes (offloads resolved); undefined for a tombstone. */
   readonly payload: Uint8Array | undefined;
-  readonly recordTimestamp: Date;
   readonly kafkaTopic: string;
-  readonly kafkaPartition: number;
   readonly kafkaOffset: bigint;
 }
 
