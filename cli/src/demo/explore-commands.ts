@@ -1,8 +1,7 @@
 // The `facsimile query` commands the demo prints to explore its lake, exactly as they run from the working
-// directory: `npx facsimile` when the command is linked into node_modules/.bin, else `node <path>/main.js`
-// (npm links a workspace's bin only if its file existed at install time, which a fresh clone's build does
-// not satisfy); --lake only when the query command's default would not find this lake. Pure apart from
-// looking for the link.
+// directory: `npx facsimile` when the command is linked into a node_modules/.bin at or above it (any install of
+// the project), else `node <path>/main.js` (the demo run from a folder outside the project); --lake only when the
+// query command's default would not find this lake. Pure apart from looking for the link.
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
