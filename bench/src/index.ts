@@ -1,7 +1,16 @@
 // Runs benchmarks by name: `node bench/dist/index.js [name ...]` (no name: all of them). Each benchmark is
 // a module whose default export runs it and prints its figures as ratios against a baseline of the same run.
-// Options after the names (`node bench/dist/index.js lake-merge --rows 1000000`) go to each benchmark run. Adding a benchmark: one line in BENCHES.
-type Bench = { default: (options: readonly string[]) => Promise<void> };
+// Options after the names (`node bench/dist/index.js lake-merge --rows 1000000`) go to each benchmark run.
+// `--json` prints one JSON object per benchmark instead of text: its figures (name, value, unit, baseline, ratio,
+// target) when it reports them, else its printed lines. Adding a benchmark: one line in BENCHES.
+import type { BenchReport } from "./report.js";
+
+type Bench = { default: (options: readonly string[]) => Promise<unknown> };
+
+/** A benchmark that reports figures returns a BenchReport; the others print and return nothing. */
+function isReport(x: unknown): x is BenchReport {
+  return typeof x === "object" && x !== null && "figures" in x && "text" in x;
+}
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
@@ -11,17 +20,42 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "transforms-load": () => import("./transforms-load.js"),
 });
 
+async function runOne(name: string, bench: Bench, options: readonly string[], json: boolean): Promise<void> {
+  if (!json) {
+    const report = await bench.default(options);
+    if (isReport(report)) console.log(report.text);
+    return;
+  }
+  // Benchmarks that only print: their lines become the object's `lines`.
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  let report: unknown;
+  try {
+    report = await bench.default(options);
+  } finally {
+    console.log = log;
+  }
+  const out = report
+    ? { bench: report.bench, options: report.options, figures: report.figures }
+    : { bench: name, lines };
+  console.log(JSON.stringify(out));
+}
+
 async function main(names: readonly string[], options: readonly string[]): Promise<number> {
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {
     console.error(`unknown bench(es): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
     return 2;
   }
+  const json = options.includes("--json");
+  const rest = options.filter((o) => o !== "--json");
+  // Benchmarks that read process.argv themselves must not meet the runner's own flag.
+  process.argv = process.argv.filter((a) => a !== "--json");
   for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
     const load = BENCHES[name];
     if (load === undefined) continue;
-    const bench = await load();
-    await bench.default(options);
+    await runOne(name, await load(), rest, json);
   }
   return 0;
 }

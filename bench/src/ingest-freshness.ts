@@ -4,28 +4,47 @@
 // sink's. The baseline, from the same run: the raw consumer's delivery latency (receive time minus the same
 // timestamp). Prints p50/p99 of each; the first --warmup seconds are left out. The load runs in its own process
 // so that neither side's event loop delays the other's timestamps.
-// Run: `npx tsc -b bench && node bench/dist/ingest-freshness.js [--rate 10000] [--seconds 30]`.
+// Rates: --rates 2000,10000,20000 (the default: one worker run per rate) or --rate N. --busy: one core kept busy
+// by another process meanwhile. Besides freshness it reports how long the backlog took to drain after the input
+// stopped, the worker's highest RSS and the most data files any partition of a target table holds at the end.
+// Run: `npx tsc -b bench && node bench/dist/ingest-freshness.js [--rates 10000] [--seconds 30] [--busy]`.
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createKafkaTransport, encodeRecord, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
 import { generateWorkload } from "@facsimile/ingest";
 import { Kafka, logLevel } from "kafkajs";
-import { benchEnv, benchWorker, percentile, registry, untilCaughtUp } from "./ingest-support.js";
+import {
+  benchEnv,
+  benchWorker,
+  percentile,
+  registry,
+  targetFileCounts,
+  untilCaughtUp,
+  withBusyCore,
+} from "./ingest-support.js";
+import { type BenchReport, type Figure, figureLine, ratioFigure, rssSampler } from "./report.js";
 
 export interface IngestFreshnessOptions {
-  readonly rate: number;
+  /** Records/s offered; the bench runs once per rate. */
+  readonly rates: readonly number[];
   readonly seconds: number;
   readonly warmup: number;
   readonly partitions: number;
+  /** One core kept busy by another process while the worker runs. */
+  readonly busy: boolean;
 }
 
 export const INGEST_FRESHNESS_DEFAULTS: Readonly<IngestFreshnessOptions> = Object.freeze({
-  rate: 10_000,
+  rates: Object.freeze([2_000, 10_000, 20_000]),
   seconds: 30,
   warmup: 5,
   partitions: 12,
+  busy: false,
 });
+
+/** One run at one rate. */
+export type FreshnessRun = Omit<IngestFreshnessOptions, "rates"> & { readonly rate: number };
 
 export interface Percentiles {
   readonly p50: number;
@@ -40,6 +59,11 @@ export interface IngestFreshnessResult {
   readonly sink: Percentiles;
   readonly merge: Percentiles;
   readonly drainSeconds: number;
+  /** Highest RSS of this process (the worker's) over the run, in MiB. */
+  readonly rssMiB: number;
+  /** The most live data files one partition of a target table holds at the end, and all of them. */
+  readonly filesPerPartition: number;
+  readonly files: number;
 }
 
 function summary(samples: number[]): Percentiles {
@@ -48,7 +72,7 @@ function summary(samples: number[]): Percentiles {
 }
 
 /** The load process: produces at the rate and measures raw kafkajs delivery latency; one JSON line per event. */
-async function runLoad(region: string, brokers: readonly string[], o: IngestFreshnessOptions): Promise<void> {
+async function runLoad(region: string, brokers: readonly string[], o: FreshnessRun): Promise<void> {
   const pool = generateWorkload(
     registry,
     { url: "file:///unused" },
@@ -116,8 +140,9 @@ async function runLoad(region: string, brokers: readonly string[], o: IngestFres
   console.log(JSON.stringify({ produced, window, raw: summary(raw) }));
 }
 
-export async function runIngestFreshness(o: IngestFreshnessOptions): Promise<IngestFreshnessResult> {
+export async function runIngestFreshness(o: FreshnessRun): Promise<IngestFreshnessResult> {
   const env = await benchEnv("fresh", o.partitions);
+  const rss = rssSampler();
   try {
     const worker = await benchWorker(
       env,
@@ -172,14 +197,20 @@ export async function runIngestFreshness(o: IngestFreshnessOptions): Promise<Ing
     await untilCaughtUp(worker);
     const drainSeconds = (Date.now() - drainStart) / 1000;
     await worker.stop();
+    const rssMiB = rss.stop();
+    const counts = await targetFileCounts(env);
     return {
       producedPerSecond: report.produced / report.window,
       raw: report.raw,
       sink: summary(samples.sink),
       merge: summary(samples.merge),
       drainSeconds,
+      rssMiB,
+      filesPerPartition: counts.maxPerPartition,
+      files: counts.files,
     };
   } finally {
+    rss.stop();
     await env.close();
   }
 }
@@ -189,42 +220,96 @@ function options(argv: readonly string[]): IngestFreshnessOptions & { role: stri
     args: [...argv],
     options: {
       rate: { type: "string" },
+      rates: { type: "string" },
       seconds: { type: "string" },
       warmup: { type: "string" },
       partitions: { type: "string" },
+      busy: { type: "boolean" },
       role: { type: "string", default: "worker" },
       region: { type: "string", default: "" },
     },
   });
-  const pick = (key: keyof IngestFreshnessOptions): number =>
+  const pick = (key: "seconds" | "warmup" | "partitions"): number =>
     Number(values[key] ?? process.env[`BENCH_INGEST_${key.toUpperCase()}`] ?? INGEST_FRESHNESS_DEFAULTS[key]);
+  const rates = values.rate ?? values.rates ?? process.env.BENCH_INGEST_RATES;
   return {
-    rate: pick("rate"),
+    rates: rates === undefined ? INGEST_FRESHNESS_DEFAULTS.rates : rates.split(",").map(Number),
     seconds: pick("seconds"),
     warmup: pick("warmup"),
     partitions: pick("partitions"),
+    busy: values.busy ?? process.env.BENCH_INGEST_BUSY === "1",
     role: values.role,
     region: values.region,
   };
 }
 
-export default async function main(argv: readonly string[] = []): Promise<void> {
-  const o = options(argv);
-  if (o.role === "load") {
-    await runLoad(o.region, (process.env.KAFKA_BROKERS ?? "127.0.0.1:19092").split(","), o);
-    return;
-  }
-  const r = await runIngestFreshness(o);
-  const s = (p: Percentiles): string =>
-    `p50 ${p.p50.toFixed(2)} s, p99 ${p.p99.toFixed(2)} s (${p.count.toLocaleString("en-US")} records)`;
-  console.log(
-    `ingest-freshness: ${Math.round(r.producedPerSecond).toLocaleString("en-US")} records/s offered for ${o.seconds} s ` +
-      `(first ${o.warmup} s left out), one worker\n` +
-      `  raw kafkajs delivery (baseline)   ${s(r.raw)}\n` +
-      `  raw sink committed                ${s(r.sink)} = p99 ${(r.sink.p99 / r.raw.p99).toFixed(1)} x raw\n` +
-      `  merged into the target tables     ${s(r.merge)} = p99 ${(r.merge.p99 / r.raw.p99).toFixed(1)} x raw\n` +
-      `  backlog drained ${r.drainSeconds.toFixed(1)} s after the input stopped`,
-  );
+/** p99 targets of the merged freshness by offered rate (the issue's table), in seconds. */
+const MERGED_P99_TARGET: Readonly<Record<number, number>> = Object.freeze({ 2000: 1, 10000: 5, 20000: 10 });
+const DRAIN_TARGET_SECONDS = 5;
+const RSS_TARGET_MIB = 1536;
+
+function figuresOf(rate: number, r: IngestFreshnessResult): Figure[] {
+  const at = `at ${rate / 1000}k/s`;
+  const raw = { name: `raw kafkajs delivery p99 ${at}`, value: r.raw.p99 };
+  const p99Target = MERGED_P99_TARGET[rate];
+  return [
+    { name: raw.name, value: r.raw.p99, unit: "s" },
+    ratioFigure(`raw sink committed p99 ${at}`, r.sink.p99, "s", raw, { better: "lower" }),
+    ratioFigure(`merged p50 ${at}`, r.merge.p50, "s", raw, { better: "lower" }),
+    ratioFigure(`merged p99 ${at}`, r.merge.p99, "s", raw, {
+      better: "lower",
+      ...(p99Target === undefined ? {} : { target: `<= ${p99Target} s`, met: r.merge.p99 <= p99Target }),
+    }),
+    ratioFigure(`backlog drained after input stopped ${at}`, r.drainSeconds, "s", raw, {
+      better: "lower",
+      target: `<= ${DRAIN_TARGET_SECONDS} s`,
+      met: r.drainSeconds <= DRAIN_TARGET_SECONDS,
+    }),
+    {
+      name: `worker RSS (highest) ${at}`,
+      value: r.rssMiB,
+      unit: "MiB",
+      better: "lower",
+      target: `<= ${RSS_TARGET_MIB} MiB`,
+      met: r.rssMiB <= RSS_TARGET_MIB,
+    },
+    {
+      name: `data files per partition (most) ${at}`,
+      value: r.filesPerPartition,
+      unit: "files",
+      better: "lower",
+    },
+  ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main(process.argv.slice(2));
+export default async function main(argv: readonly string[] = []): Promise<BenchReport | undefined> {
+  const o = options(argv);
+  if (o.role === "load") {
+    const rate = o.rates[0] ?? 10_000;
+    await runLoad(o.region, (process.env.KAFKA_BROKERS ?? "127.0.0.1:19092").split(","), { ...o, rate });
+    return undefined;
+  }
+  const figures: Figure[] = [];
+  const lines: string[] = [];
+  const runs: Record<string, unknown>[] = [];
+  for (const rate of o.rates) {
+    const r = await withBusyCore(o.busy, () => runIngestFreshness({ ...o, rate }));
+    const mine = figuresOf(rate, r);
+    figures.push(...mine);
+    runs.push({ rate, offered: Math.round(r.producedPerSecond), records: r.merge.count, files: r.files });
+    lines.push(
+      `ingest-freshness: ${Math.round(r.producedPerSecond).toLocaleString("en-US")} records/s offered for ${o.seconds} s ` +
+        `(first ${o.warmup} s left out), one worker${o.busy ? ", one core busy elsewhere" : ""}; ` +
+        `merged p50 ${r.merge.p50.toFixed(2)} s over ${r.merge.count.toLocaleString("en-US")} records, ` +
+        `${r.files} target files`,
+      ...mine.map((f) => figureLine(f, 48)),
+    );
+  }
+  const { role: _role, region: _region, ...shown } = o;
+  return { bench: "ingest-freshness", options: { ...shown, runs }, figures, text: lines.join("\n") };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = await main(process.argv.slice(2));
+  if (report !== undefined) console.log(report.text);
+}

@@ -1,6 +1,7 @@
 // Shared parts of the ingest benchmarks (programs, not tests): the services they run against, a topic filled
 // with a generated workload, raw kafkajs consumption of that topic (the baseline every figure is a ratio of),
 // and a worker on a throwaway lake. Nothing here asserts; it measures and cleans up.
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,16 @@ import {
   type Transport,
 } from "@facsimile/bus";
 import { createIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@facsimile/ingest";
-import { LocalObjectStore, type ObjectStore, openObjectStore } from "@facsimile/lake";
+import {
+  LocalObjectStore,
+  loadSnapshot,
+  type ObjectStore,
+  openDuckDb,
+  openObjectStore,
+  openTable,
+  regionLayout,
+  tableExists,
+} from "@facsimile/lake";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { Kafka, logLevel } from "kafkajs";
@@ -123,4 +133,46 @@ export async function untilCaughtUp(worker: IngestWorker, pollMs = 100): Promise
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/**
+ * "With one core busy elsewhere": a child process spinning on one core for as long as `fn` runs (the `--busy`
+ * flag of the ingest benchmarks), so the figures show how the worker does when it does not have the machine.
+ */
+export async function withBusyCore<T>(busy: boolean, fn: () => Promise<T>): Promise<T> {
+  if (!busy) return fn();
+  const child = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+  try {
+    return await fn();
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** Live data files of the region's target tables: the most any one partition holds, and the total. */
+export async function targetFileCounts(env: BenchEnv): Promise<{ maxPerPartition: number; files: number }> {
+  const { models } = await compileModels(registry);
+  const db = await openDuckDb();
+  let maxPerPartition = 0;
+  let files = 0;
+  try {
+    for (const m of models) {
+      const table = openTable(env.store, regionLayout.table(env.region, m.table), db.connection, {
+        scratchDir: join(env.dir, "scratch"),
+        cacheDir: join(env.dir, "cache"),
+      });
+      if (!(await tableExists(table))) continue;
+      const snapshot = await loadSnapshot(table);
+      const perPartition = new Map<string, number>();
+      for (const add of snapshot.files.values()) {
+        const key = JSON.stringify(snapshot.partitionColumns.map((c) => add.partitionValues[c] ?? null));
+        perPartition.set(key, (perPartition.get(key) ?? 0) + 1);
+      }
+      files += snapshot.files.size;
+      for (const n of perPartition.values()) maxPerPartition = Math.max(maxPerPartition, n);
+    }
+  } finally {
+    db.close();
+  }
+  return { maxPerPartition, files };
 }

@@ -21,6 +21,7 @@ import {
   openDuckDb,
   openTable,
 } from "@facsimile/lake";
+import { type BenchReport, type Figure, figureLine, ratioFigure } from "./report.js";
 
 export interface LakeBenchOptions {
   /** Rows of the table (and of the Append measurement). */
@@ -217,10 +218,9 @@ export async function benchLake(options: Partial<LakeBenchOptions> = {}): Promis
   }
 }
 
-function optionsFromArgs(): Partial<LakeBenchOptions> {
-  // Positionals are bench names when run through index.js (which passes its own argv on).
+function optionsFromArgs(argv: readonly string[]): Partial<LakeBenchOptions> {
   const { values } = parseArgs({
-    allowPositionals: true,
+    args: [...argv],
     options: {
       rows: { type: "string" },
       workspaces: { type: "string" },
@@ -245,34 +245,64 @@ function optionsFromArgs(): Partial<LakeBenchOptions> {
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined));
 }
 
-/** Runs the benchmark with the sizes of argv / the environment and prints its figures. */
-export default async function main(): Promise<void> {
-  const options = { ...LAKE_BENCH_DEFAULTS, ...optionsFromArgs() };
+/** Runs the benchmark with the sizes of argv / the environment and reports its figures. */
+export default async function main(argv: readonly string[] = []): Promise<BenchReport> {
+  const options = { ...LAKE_BENCH_DEFAULTS, ...optionsFromArgs(argv) };
   console.log(
     `lake bench: ${options.rows} rows, ${options.workspaces} workspaces, batch ${options.batch}, ` +
       `files of ${options.maxRowsPerFile} rows, updates on the newest ${options.hot * 100}% of keys, ${options.threads} threads`,
   );
   const r = await benchLake(options);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
-  const rate = (x: number) => `${Math.round(x).toLocaleString("en")} rows/s`;
-  console.log(
-    `Append, unpartitioned: ${rate(r.plainAppendRowsPerSecond)}; DuckDB COPY of the same rows: ` +
-      `${rate(r.copyRowsPerSecond)}; ratio ${(r.plainAppendRowsPerSecond / r.copyRowsPerSecond).toFixed(2)}`,
-  );
-  console.log(
-    `Append, ${options.workspaces} partitions in ${r.appendFiles} key-ranged files: ${rate(r.appendRowsPerSecond)}; ` +
-      `DuckDB COPY partitioned by workspace (${options.workspaces} files): ${rate(r.partitionedCopyRowsPerSecond)}; ` +
-      `ratio ${(r.appendRowsPerSecond / r.partitionedCopyRowsPerSecond).toFixed(2)}`,
-  );
-  console.log(
-    `Merge of ${options.batch.toLocaleString("en")} rows into ${options.rows.toLocaleString("en")}: ${r.mergeSeconds.toFixed(2)} s; ` +
-      `DuckDB MERGE INTO in memory: ${r.duckdbMergeSeconds.toFixed(2)} s; ratio ${(r.mergeSeconds / r.duckdbMergeSeconds).toFixed(2)}`,
-  );
-  console.log(
-    `Merge rewrote ${r.filesRewritten} of ${r.tableFiles} files, ${mb(r.bytesRewritten)} of ${mb(r.tableBytes)} ` +
-      `(ratio ${(r.bytesRewritten / r.tableBytes).toFixed(3)} of a full rewrite); wrote ${mb(r.bytesWritten)} ` +
-      `(${r.mergeRowsWritten.toLocaleString("en")} rows; ratio ${(r.bytesWritten / r.tableBytes).toFixed(3)})`,
-  );
+  const copy = { name: "DuckDB COPY", value: r.copyRowsPerSecond };
+  const partitionedCopy = { name: "DuckDB COPY partitioned", value: r.partitionedCopyRowsPerSecond };
+  const duckMerge = { name: "DuckDB MERGE INTO in memory", value: r.duckdbMergeSeconds };
+  const batch = { name: "rows merged", value: options.batch };
+  const mergeRatio = r.mergeSeconds / r.duckdbMergeSeconds;
+  const rowsRatio = r.mergeRowsWritten / options.batch;
+  const appendRatio = r.appendRowsPerSecond / r.partitionedCopyRowsPerSecond;
+  const figures: Figure[] = [
+    { name: copy.name, value: copy.value, unit: "rows/s" },
+    ratioFigure("Append, unpartitioned", r.plainAppendRowsPerSecond, "rows/s", copy, { better: "higher" }),
+    { name: partitionedCopy.name, value: partitionedCopy.value, unit: "rows/s" },
+    ratioFigure("Append by workspace", r.appendRowsPerSecond, "rows/s", partitionedCopy, {
+      better: "higher",
+      target: ">= 0.8x",
+      met: appendRatio >= 0.8,
+    }),
+    { name: duckMerge.name, value: duckMerge.value, unit: "s" },
+    ratioFigure(`Merge of ${options.batch} rows into ${options.rows}`, r.mergeSeconds, "s", duckMerge, {
+      better: "lower",
+      target: "<= 3x",
+      met: mergeRatio <= 3,
+    }),
+    { name: batch.name, value: batch.value, unit: "rows" },
+    ratioFigure("rows written by the merge", r.mergeRowsWritten, "rows", batch, {
+      better: "lower",
+      target: "<= 2x",
+      met: rowsRatio <= 2,
+    }),
+  ];
+  const text = [
+    ...figures.map((f) => figureLine(f, 40)),
+    `  the merge rewrote ${r.filesRewritten} of ${r.tableFiles} files, ${mb(r.bytesRewritten)} of ${mb(r.tableBytes)} ` +
+      `(${(r.bytesRewritten / r.tableBytes).toFixed(3)} of a full rewrite), wrote ${mb(r.bytesWritten)}`,
+  ].join("\n");
+  return {
+    bench: "lake-merge",
+    options: { ...options, dir: undefined },
+    figures: [
+      ...figures,
+      {
+        name: "bytes rewritten / table bytes",
+        value: r.bytesRewritten / r.tableBytes,
+        unit: "x",
+        better: "lower",
+      },
+    ],
+    text,
+  };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.log((await main(process.argv.slice(2))).text);
