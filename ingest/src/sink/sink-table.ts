@@ -35,10 +35,13 @@ export const SINK_PARTITION_COLUMNS: readonly SinkColumn[] = Object.freeze(["rec
 // One file per record_day per batch (maxRowsPerFile 0): a micro-batch is far below the lake's 1M-row split, and
 // the split's row_number() window over the whole day is a serial sort of the batch that bought nothing here
 // (rows are not sorted inside files); the sink is read back by version, not by key range.
+// No small-file folding either: the merge reads the sink back by the files each version added, and a fold would
+// rewrite rows of earlier versions; the sink's day partitions are compacted by maintenance (optimize).
 export const SINK_WRITER: Readonly<AppendConfig> = Object.freeze({
   kind: "append",
   partitionColumns: SINK_PARTITION_COLUMNS,
   maxRowsPerFile: 0,
+  foldFilesAbove: 0,
 });
 
 const SINK_APP_PREFIX = "sink:";

@@ -23,6 +23,12 @@ export interface WriteFilesOptions {
   readonly kmsKeyIdFor: (partitionValues: PartitionValues) => string | undefined;
   /** Uploads in flight at once. */
   readonly uploadConcurrency: number;
+  /**
+   * An upper bound of the rows the source holds, when the caller knows one. At or below maxRowsPerFile no
+   * partition can need a split, so the split's row_number() window (a sort of the whole write, several times
+   * the cost of a small COPY) is left out: one file per partition.
+   */
+  readonly rowsAtMost: number | undefined;
 }
 
 export const WRITE_FILES_DEFAULTS: Readonly<WriteFilesOptions> = Object.freeze({
@@ -30,6 +36,7 @@ export const WRITE_FILES_DEFAULTS: Readonly<WriteFilesOptions> = Object.freeze({
   maxRowsPerFile: 0,
   kmsKeyIdFor: () => undefined,
   uploadConcurrency: 8,
+  rowsAtMost: undefined,
 });
 
 export interface WrittenFiles {
@@ -56,10 +63,11 @@ export async function writeDataFiles(
     const pcols = partitionColumns.map(quoteIdent);
     const partitionBy = pcols.length > 0 ? `PARTITION BY ${pcols.join(", ")}` : "";
     const orderBy = opts.clusterBy.length > 0 ? `ORDER BY ${opts.clusterBy.map(quoteIdent).join(", ")}` : "";
-    const bucket =
-      opts.maxRowsPerFile > 0
-        ? `(row_number() OVER (${partitionBy} ${orderBy}) - 1) // ${Math.floor(opts.maxRowsPerFile)}`
-        : "0";
+    const split =
+      opts.maxRowsPerFile > 0 && (opts.rowsAtMost === undefined || opts.rowsAtMost > opts.maxRowsPerFile);
+    const bucket = split
+      ? `(row_number() OVER (${partitionBy} ${orderBy}) - 1) // ${Math.floor(opts.maxRowsPerFile)}`
+      : "0";
     // The bucket (row number in key order / file size) gives each file a disjoint key range; sorting the rows
     // inside files as well would serialize the partitioned write for little gain.
     const select =

@@ -11,6 +11,7 @@ import { type Action, decodeDataPath, removeOf } from "../table/actions.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { type Table, tableKey } from "../table/table.js";
 import { dropTemp } from "./batch-source.js";
+import { filesToFold } from "./fold-small-files.js";
 import { batchPartitions, candidateFiles } from "./prune-files.js";
 import { addedKeys, type WritePlan } from "./run-write.js";
 import type { MergeConfig, MergeExplodedConfig } from "./writer-config.js";
@@ -48,7 +49,11 @@ export async function planRewrite(
     const conn = table.duckdb;
     const pcols = snapshot.partitionColumns;
     const partitions = await batchPartitions(table, snapshot, batch);
-    const candidates = await candidateFiles(table, snapshot, partitions, batch, spec.keyColumns);
+    const byKey = await candidateFiles(table, snapshot, partitions, batch, spec.keyColumns);
+    // Small files of crowded partitions are read and rewritten too, whether or not they lose a row.
+    const fold = filesToFold(snapshot, partitions, config);
+    const seen = new Set(byKey.map((a) => a.path));
+    const candidates = [...byKey, ...fold.filter((a) => !seen.has(a.path))];
     const paths = candidates.map((a) => decodeDataPath(a.path));
     const local = await localFiles(
       table,
@@ -77,15 +82,17 @@ export async function planRewrite(
         `SELECT DISTINCT ${FILE} FROM ${ranked} WHERE ${SRC} = 0 AND NOT ${KEEP}`,
       );
       const rewrite = new Set(losers.getRows().map(([f]) => String(f)));
+      for (const a of fold) rewrite.add(decodeDataPath(a.path));
+      const rewriteList = [...rewrite].map(quoteLiteral).join(", ");
+      const fromFiles = rewrite.size > 0 ? ` OR ${FILE} IN (${rewriteList})` : "";
       const kept = await conn.runAndReadAll(
-        `SELECT count(*)::BIGINT FROM ${ranked} WHERE ${SRC} = 1 AND ${KEEP}`,
+        `SELECT count(*) FILTER (WHERE ${SRC} = 1)::BIGINT, count(*)::BIGINT FROM ${ranked} ` +
+          `WHERE ${KEEP} AND (${SRC} = 1${fromFiles})`,
       );
-      const batchRowsKept = Number(kept.getRows()[0]?.[0] ?? 0);
+      const [batchRowsKept, rowsToWrite] = (kept.getRows()[0] ?? [0, 0]).map(Number) as [number, number];
       const actions: Action[] = [];
       let rowsWritten = 0;
       if (rewrite.size > 0 || batchRowsKept > 0) {
-        const rewriteList = [...rewrite].map(quoteLiteral).join(", ");
-        const fromFiles = rewrite.size > 0 ? ` OR ${FILE} IN (${rewriteList})` : "";
         const written = await writeDataFiles(
           table,
           snapshot.schema,
@@ -94,6 +101,7 @@ export async function planRewrite(
           {
             clusterBy: spec.clusterBy,
             maxRowsPerFile: config.maxRowsPerFile ?? MERGE_MAX_ROWS_PER_FILE,
+            rowsAtMost: rowsToWrite,
             ...(config.kmsKeyIdFor === undefined ? {} : { kmsKeyIdFor: config.kmsKeyIdFor }),
           },
         );
@@ -111,6 +119,7 @@ export async function planRewrite(
           predicate: `merge on ${JSON.stringify(spec.keyColumns)}`,
           partitionsTouched: partitions.length,
           filesRead: candidates.length,
+          filesFolded: fold.length,
         },
         disposable: addedKeys(table, actions),
         rowsInBatch,

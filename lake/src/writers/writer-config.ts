@@ -30,7 +30,19 @@ interface CommonConfig {
   readonly maxRowsPerFile?: number;
   /** The KMS key id of a partition's data files (BYOK); undefined = the store's default. */
   readonly kmsKeyIdFor?: (partitionValues: PartitionValues) => string | undefined;
+  /**
+   * Small-file folding: when a partition the write touches holds at least this many live files, its files under
+   * `smallFileBytes` are folded into the write's new file (read, kept rows rewritten, the old files removed), so
+   * streaming writes leave at most about this many files per partition plus the large ones. 0 turns it off.
+   * Default FOLD_DEFAULTS.filesAbove.
+   */
+  readonly foldFilesAbove?: number;
+  /** Files at least this large are never folded by a write (compaction's job). Default FOLD_DEFAULTS.smallFileBytes. */
+  readonly smallFileBytes?: number;
 }
+
+/** Small-file folding during writes (see CommonConfig.foldFilesAbove). */
+export const FOLD_DEFAULTS = Object.freeze({ filesAbove: 16, smallFileBytes: 32 * 1024 * 1024 });
 
 /** Rows verbatim. */
 export interface AppendConfig extends CommonConfig {
