@@ -36,7 +36,7 @@ async function runOne(name: string, bench: Bench, options: readonly string[], js
   } finally {
     console.log = log;
   }
-  const out = report
+  const out = isReport(report)
     ? { bench: report.bench, options: report.options, figures: report.figures }
     : { bench: name, lines };
   console.log(JSON.stringify(out));
