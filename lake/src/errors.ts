@@ -1,25 +1,10 @@
-// Typed errors of the lake: a stable code, a `retriable` flag (the only thing retry logic reads) and context.
-// Same shape as @facsimile/schemas' FacsimileError; the lake does not depend on schemas, so it has its own base.
+// Typed errors of the lake: LakeError is a FacsimileError (@facsimile/core) with a stable code, a `retriable`
+// flag (the only thing retry logic reads) and context.
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
-export interface LakeErrorOptions {
-  readonly retriable?: boolean;
-  readonly context?: Readonly<Record<string, unknown>>;
-  readonly cause?: unknown;
-}
+export type LakeErrorOptions = FacsimileErrorOptions;
 
-export class LakeError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
-  readonly context: Readonly<Record<string, unknown>>;
-
-  constructor(code: string, message: string, options: LakeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.context = options.context ?? {};
-  }
-}
+export class LakeError extends FacsimileError {}
 
 export function isLakeError(err: unknown): err is LakeError {
   return err instanceof LakeError;

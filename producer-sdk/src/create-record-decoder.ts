@@ -10,6 +10,7 @@ import {
   RecordDecodeError,
   sha256Hex,
 } from "@facsimile/bus";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
 import type { ObjectStore } from "@facsimile/lake/object-store";
 import {
   decodeEntity,
@@ -20,7 +21,6 @@ import {
 } from "@facsimile/schemas";
 import { OffloadIntegrityError, OffloadUnresolvableError } from "./errors.js";
 import { keyOfOffloadUri } from "./offload-payload.js";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
 
 export interface RecordDecoderOptions {
   /** Decode the entity bytes into a plain value (off when the caller only needs the bytes). */

@@ -3,6 +3,7 @@
 // merged. Wires the transport, the lake store, the directory and the compiled models; the work is the worker's.
 // SIGTERM finishes the running micro-batch and drains the merge; a second signal, or --stop-timeout, abandons
 // it (safe: nothing is committed half, the batch is delivered again).
+
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -25,7 +27,7 @@ import {
   serveMetrics,
 } from "@facsimile/ingest";
 import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
+import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../command.js";
 
@@ -90,7 +92,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
+  if (!isIntegerInRange(n, { min }))
     throw new UsageError(`--${name} must be an integer >= ${min}, got ${value}`);
   return n;
 }
