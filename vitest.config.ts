@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 
 const packages = [
   "core",
+  "object-store",
   "schemas",
   "bus",
   "lake",
@@ -18,10 +19,10 @@ const packages = [
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Packages with a `/testing` subpath (test and benchmark support, package.json "exports").
-const testing = ["core"];
+const testing = ["core", "object-store"];
 // Other subpaths: package/subpath -> the file under <package>/src.
 const subpaths: Record<string, string> = {
-  "lake/object-store": "lake/src/object-store/index.ts",
+  "object-store/s3": "object-store/src/s3/index.ts",
 };
 
 // Tests import sibling packages from source, so a test run never depends on a stale build.

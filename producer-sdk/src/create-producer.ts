@@ -15,7 +15,7 @@ import {
   type Transport,
 } from "@facsimile/bus";
 import type { RetryOptions } from "@facsimile/core";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   type EntityInputs,
   EntityValueError,

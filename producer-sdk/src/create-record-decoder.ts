@@ -11,7 +11,7 @@ import {
   sha256Hex,
 } from "@facsimile/bus";
 import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   decodeEntity,
   type EntityInfo,

@@ -4,7 +4,7 @@
 // record points at it: a record never references an object that is not stored yet.
 import { sha256Hex } from "@facsimile/bus";
 import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { OffloadFailedError } from "./errors.js";
 
 export const OFFLOAD_CONTENT_TYPE = "application/x-protobuf";

@@ -26,7 +26,7 @@ import {
   parseIngestDirectory,
   serveMetrics,
 } from "@facsimile/ingest";
-import { openObjectStore } from "@facsimile/lake/object-store";
+import { openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../command.js";
@@ -163,14 +163,17 @@ const command: CliCommand = {
 
       const logger = consoleLogger(level);
       const lakeUrl = values.lake ?? io.env.FACSIMILE_LAKE ?? resolve(io.cwd, "lake");
-      const store = openObjectStore(values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl), {
-        env: io.env,
-      });
+      const store = await openObjectStore(
+        values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl),
+        {
+          env: io.env,
+        },
+      );
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined
           ? undefined
-          : openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
+          : await openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
       if (offloadStore !== undefined) cleanups.push(() => offloadStore.close());
       let directory: IngestDirectory | undefined;
       if (values.directory !== undefined) {

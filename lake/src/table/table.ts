@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { isIntegerInRange } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
 import { InvalidTableConfigError } from "../errors.js";
-import type { ObjectStore } from "../object-store/types.js";
 
 export interface TableOptions {
   /** Local directory where DuckDB writes Parquet before it is uploaded to the store. */

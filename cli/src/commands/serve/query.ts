@@ -93,7 +93,7 @@ const command: CliCommand = {
       io.stderr(`facsimile serve query: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    const engine = openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
+    const engine = await openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
       env: io.env,
       session: limits,
     });
