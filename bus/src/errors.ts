@@ -1,6 +1,6 @@
 // Typed errors of the bus: every one a FacsimileError with a stable code, a `retriable` flag (the only thing
 // retry logic may read) and context. Messages say what was wrong, with which value, and what to do.
-import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/schemas";
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
 /** A string that is not a well-formed ARI. */
 export class InvalidAriError extends FacsimileError {

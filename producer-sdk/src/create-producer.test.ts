@@ -10,7 +10,8 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { LocalObjectStore, S3ObjectStore } from "@facsimile/lake/object-store";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
   type ConfluencePageInput,
   type JiraIssueInput,

@@ -14,7 +14,8 @@ import {
   silentLogger,
   type Transport,
 } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { RetryOptions } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   type EntityInputs,
   EntityValueError,
@@ -34,7 +35,6 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { offloadPayload } from "./offload-payload.js";
-import type { RetryOptions } from "./retry-within-budget.js";
 import { TopicBatcher } from "./topic-batcher.js";
 import type { WorkspaceDirectory } from "./workspace-directory.js";
 

@@ -10,7 +10,8 @@ import {
   RecordDecodeError,
   sha256Hex,
 } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   decodeEntity,
   type EntityInfo,
@@ -20,7 +21,6 @@ import {
 } from "@facsimile/schemas";
 import { OffloadIntegrityError, OffloadUnresolvableError } from "./errors.js";
 import { keyOfOffloadUri } from "./offload-payload.js";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
 
 export interface RecordDecoderOptions {
   /** Decode the entity bytes into a plain value (off when the caller only needs the bytes). */

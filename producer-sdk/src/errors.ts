@@ -1,7 +1,7 @@
 // Typed errors of the producer SDK and the record decoder. Bad input (ValidationError, UnknownWorkspaceError,
 // PayloadTooLargeError) is never retriable and means nothing was published. PublishFailedError and
 // OffloadFailedError carry the retriable flag of their cause once the retry budget is spent.
-import { FacsimileError } from "@facsimile/schemas";
+import { FacsimileError, isRetriable } from "@facsimile/core";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "value.fields.0.updatedAt" or "resourceAri". */
@@ -87,9 +87,4 @@ export class OffloadUnresolvableError extends FacsimileError {
       cause,
     });
   }
-}
-
-/** True when retry logic may try again: the `retriable` flag, and nothing else. */
-export function isRetriable(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { retriable?: unknown }).retriable === true;
 }

@@ -1,6 +1,7 @@
 // Public surface of @facsimile/producer-sdk: createProducer (publish, delete, flush, close) for product
 // services, createRecordDecoder for consumers such as ingest, and the workspace directory they route by.
 
+export { DEFAULT_RETRY_OPTIONS, isRetriable, type RetryOptions } from "@facsimile/core";
 export type { ChangeEnvelope } from "./build-envelope.js";
 export {
   createProducer,
@@ -22,7 +23,6 @@ export {
   type RecordDecoderOptions,
 } from "./create-record-decoder.js";
 export {
-  isRetriable,
   OffloadFailedError,
   OffloadIntegrityError,
   OffloadUnresolvableError,
@@ -34,7 +34,6 @@ export {
   type ValidationIssue,
 } from "./errors.js";
 export { keyOfOffloadUri, OFFLOAD_CONTENT_TYPE, offloadKey, offloadUri } from "./offload-payload.js";
-export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry-within-budget.js";
 export type { BatcherOptions } from "./topic-batcher.js";
 export {
   createStaticWorkspaceDirectory,

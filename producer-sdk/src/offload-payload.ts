@@ -3,9 +3,9 @@
 // (the same bytes under the same key are already there: done), retried within a budget, and finished BEFORE any
 // record points at it: a record never references an object that is not stored yet.
 import { sha256Hex } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
 import { OffloadFailedError } from "./errors.js";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
 
 export const OFFLOAD_CONTENT_TYPE = "application/x-protobuf";
 

@@ -1,7 +1,9 @@
 // FacsimileRecord -> protobuf bytes, hand-written on @bufbuild/protobuf's BinaryWriter because the bus encodes
 // every change. The bytes are exactly what toBinary() with the registry's facsimile.v1 descriptors writes
 // (field order, proto3 defaults omitted); encode-record.test.ts proves it for random records.
+
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { isIntegerInRange } from "@facsimile/core";
 import { InvalidRecordError } from "../errors.js";
 import type { FacsimileRecord } from "./record.js";
 
@@ -49,7 +51,7 @@ export function encodeRecord(record: FacsimileRecord): Uint8Array {
     w.join();
   } else if (payload.case === "offloadPointer") {
     const p = payload.value;
-    if (!Number.isSafeInteger(p.sizeBytes) || p.sizeBytes < 0) {
+    if (!isIntegerInRange(p.sizeBytes, { min: 0 })) {
       throw new InvalidRecordError("offloadPointer.sizeBytes must be a non-negative safe integer", {
         sizeBytes: p.sizeBytes,
       });

@@ -4,7 +4,7 @@
 // after the run, to say whether the tables hold exactly what the workload says they must.
 import { encodeRecord, type FacsimileRecord, sha256Hex, workspaceAriString } from "@facsimile/bus";
 import type { WorkloadRecord } from "@facsimile/ingest";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { offloadKey, offloadUri } from "@facsimile/producer-sdk";
 import { encodeEntity, type SchemaRegistry } from "@facsimile/schemas";
 import type { DemoChange } from "./demo-change.js";

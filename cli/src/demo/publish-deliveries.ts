@@ -4,7 +4,7 @@
 // of its workspace. Resolves once every record is acknowledged; never closes the transport or the store.
 import type { Transport } from "@facsimile/bus";
 import { regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   createProducer,
   createStaticWorkspaceDirectory,

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import type { ConsumedMessage } from "@facsimile/bus";
 import {
   commit,
-  LocalObjectStore,
   loadSnapshot,
   type OpenedDuckDb,
   openDuckDb,
@@ -15,6 +14,7 @@ import {
   type Table,
   txnVersion,
 } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 import { createRecordDecoder } from "@facsimile/producer-sdk";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

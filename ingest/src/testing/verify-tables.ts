@@ -4,7 +4,7 @@
 // merged from and never the same Kafka record twice. Returns the differences as readable lines.
 import { recordLwwKey } from "@facsimile/bus";
 import { openTable, readRows, regionLayout, type Table } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { decodeEntity, type SchemaRegistry } from "@facsimile/schemas";
 import type { WorkloadRecord } from "./workload.js";
 

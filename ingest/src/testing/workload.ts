@@ -13,7 +13,7 @@ import {
   type Transport,
   workspaceAriString,
 } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { offloadKey, offloadUri } from "@facsimile/producer-sdk";
 import {
   type ConfluencePageInput,

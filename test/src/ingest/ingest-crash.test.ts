@@ -19,7 +19,8 @@ import {
   seededRandom,
   verifyTables,
 } from "@facsimile/ingest";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 import { offloadUri } from "@facsimile/producer-sdk";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

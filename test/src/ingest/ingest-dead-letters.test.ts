@@ -29,7 +29,7 @@ import {
   type WorkloadRecord,
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { S3ObjectStore } from "@facsimile/lake/object-store";
+import type { S3ObjectStore } from "@facsimile/object-store/s3";
 import { offloadUri } from "@facsimile/producer-sdk";
 import { encodeEntity, type JiraProjectInput, loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";

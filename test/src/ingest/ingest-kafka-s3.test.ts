@@ -15,7 +15,7 @@ import {
   verifyTables,
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { S3ObjectStore } from "@facsimile/lake/object-store";
+import type { S3ObjectStore } from "@facsimile/object-store/s3";
 import { offloadUri } from "@facsimile/producer-sdk";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";

@@ -10,7 +10,7 @@ import {
   sha256Hex,
   type Transport,
 } from "@facsimile/bus";
-import { S3ObjectStore } from "@facsimile/lake/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
   createProducer,
   createRecordDecoder,

@@ -1,7 +1,7 @@
 // Maps AWS SDK / S3 errors to the lake's typed errors. Retry logic upstream reads only `retriable`: throttling,
 // 5xx and network failures are retriable, other 4xx are not. Must never turn an unknown error into success.
 import { S3ServiceException } from "@aws-sdk/client-s3";
-import { isLakeError, KmsKeyError, type LakeError, ObjectStoreError } from "../errors.js";
+import { isStoreError, KmsKeyError, ObjectStoreError, type StoreError } from "../errors.js";
 
 export interface S3ErrorContext {
   readonly url: string;
@@ -80,8 +80,8 @@ function isKmsError(err: unknown): boolean {
   return /kms/i.test(name) || (typeof code === "string" && /kms/i.test(code));
 }
 
-export function toS3StoreError(err: unknown, ctx: S3ErrorContext): LakeError {
-  if (isLakeError(err)) return err;
+export function toS3StoreError(err: unknown, ctx: S3ErrorContext): StoreError {
+  if (isStoreError(err)) return err;
   const status = s3Status(err);
   const name = s3ErrorName(err) ?? "Error";
   const errno = (err as { code?: unknown } | null)?.code;

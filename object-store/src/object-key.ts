@@ -1,6 +1,6 @@
 // Key rules shared by every object store: what a valid key is and how keys sort. Pure functions; must never
 // touch a filesystem or the network.
-import { InvalidObjectKeyError } from "../errors.js";
+import { InvalidObjectKeyError } from "./errors.js";
 
 /** Why a key is invalid, or undefined when it is fine. Keys are "/"-separated, relative, without empty segments. */
 export function keyProblem(key: string): string | undefined {

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { InvalidObjectKeyError } from "../errors.js";
-import { describeObjectStoreConformance } from "./conformance.js";
+import { InvalidObjectKeyError } from "./errors.js";
 import { LOCAL_RESERVED_DIR, LocalObjectStore } from "./local-object-store.js";
 import { openObjectStore } from "./open-object-store.js";
+import { describeObjectStoreConformance } from "./testing/object-store-conformance.js";
 
 const roots: string[] = [];
 async function freshRoot(): Promise<string> {
@@ -55,11 +55,11 @@ describe("LocalObjectStore", () => {
 
   it("is what openObjectStore returns for file URLs and plain paths", async () => {
     const root = await freshRoot();
-    const fromUrl = openObjectStore(`file://${root}`);
-    const fromPath = openObjectStore(root);
+    const fromUrl = await openObjectStore(`file://${root}`);
+    const fromPath = await openObjectStore(root);
     expect(fromUrl).toBeInstanceOf(LocalObjectStore);
     await fromUrl.put("x", new TextEncoder().encode("same place"));
     expect(new TextDecoder().decode(await fromPath.get("x"))).toBe("same place");
-    expect(() => openObjectStore("gs://bucket/x")).toThrow(/unsupported object store URL/);
+    await expect(openObjectStore("gs://bucket/x")).rejects.toThrow(/unsupported object store URL/);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidObjectKeyError, KmsKeyError, ObjectExistsError, ObjectNotFoundError } from "../errors.js";
-import type { ObjectInfo, ObjectStore } from "./types.js";
+import type { ObjectInfo, ObjectStore } from "../types.js";
 
 /** The part of a test runner the suite needs (vitest's describe/it fit). */
 export interface ConformanceRunner {

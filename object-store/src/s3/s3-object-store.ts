@@ -21,7 +21,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ObjectExistsError, ObjectNotFoundError, ObjectStoreError } from "../errors.js";
-import { assertValidKey, assertValidPrefix } from "./object-key.js";
+import { assertValidKey, assertValidPrefix } from "../object-key.js";
+import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "../types.js";
 import { isConditionalCreateConflict, isS3NotFound, toS3StoreError } from "./s3-errors.js";
 import {
   buildS3Client,
@@ -29,7 +30,6 @@ import {
   S3_OBJECT_STORE_DEFAULTS,
   type S3ObjectStoreOptions,
 } from "./s3-options.js";
-import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "./types.js";
 
 const MAX_PARTS = 10_000;
 const MIN_PART_SIZE = 5 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // Maps Node filesystem errors to the lake's typed errors, so callers read `retriable` and never errno strings.
-// Must never swallow an error: every input comes back as a LakeError (or is rethrown when already one).
-import { isLakeError, type LakeError, ObjectStoreError } from "../errors.js";
+// Must never swallow an error: every input comes back as a StoreError (or is rethrown when already one).
+import { isStoreError, ObjectStoreError, type StoreError } from "./errors.js";
 
 const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   "EAGAIN",
@@ -22,8 +22,8 @@ export function isAbsent(err: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-export function toLocalStoreError(err: unknown, url: string, operation: string, key: string): LakeError {
-  if (isLakeError(err)) return err;
+export function toLocalStoreError(err: unknown, url: string, operation: string, key: string): StoreError {
+  if (isStoreError(err)) return err;
   const code = errnoCode(err) ?? "UNKNOWN";
   const detail = err instanceof Error ? err.message : String(err);
   return new ObjectStoreError(`${operation} ${JSON.stringify(key)} in ${url} failed: ${detail}`, {

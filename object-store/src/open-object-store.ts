@@ -1,11 +1,12 @@
 // Opens an object store from a URL: "file:///path" or a plain path (local), "s3://bucket/prefix" (S3). S3
 // settings come from the options, else from the environment (S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID,
-// S3_SECRET_ACCESS_KEY). Must never print or log credentials.
+// S3_SECRET_ACCESS_KEY). Must never print or log credentials. The S3 implementation (and the AWS SDK under it)
+// is loaded only when an s3:// URL is opened: a producer that offloads to a local store never needs the SDK.
 import { fileURLToPath } from "node:url";
-import { ObjectStoreError } from "../errors.js";
+import { ObjectStoreError } from "./errors.js";
 import { LocalObjectStore, type LocalObjectStoreOptions } from "./local-object-store.js";
-import { S3ObjectStore } from "./s3-object-store.js";
-import type { S3ObjectStoreOptions } from "./s3-options.js";
+import { loadS3 } from "./s3/load-s3.js";
+import type { S3ObjectStoreOptions } from "./s3/s3-options.js";
 import type { ObjectStore } from "./types.js";
 
 export interface OpenObjectStoreOptions {
@@ -22,12 +23,19 @@ export const OPEN_OBJECT_STORE_DEFAULTS: Readonly<OpenObjectStoreOptions> = Obje
   env: process.env,
 });
 
-export function openObjectStore(url: string, options: Partial<OpenObjectStoreOptions> = {}): ObjectStore {
+export async function openObjectStore(
+  url: string,
+  options: Partial<OpenObjectStoreOptions> = {},
+): Promise<ObjectStore> {
   const o = { ...OPEN_OBJECT_STORE_DEFAULTS, ...options };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined || /^[a-z]$/i.test(scheme)) return new LocalObjectStore(url, o.local);
   if (scheme === "file") return new LocalObjectStore(fileURLToPath(url), o.local);
-  if (scheme === "s3") return new S3ObjectStore(s3Options(url, o));
+  if (scheme === "s3") {
+    const s3 = s3Options(url, o);
+    const { S3ObjectStore } = await loadS3();
+    return new S3ObjectStore(s3);
+  }
   throw new ObjectStoreError(
     `unsupported object store URL ${JSON.stringify(url)}: use file:///path, a local path, or s3://bucket/prefix`,
     { context: { url } },

@@ -6,12 +6,7 @@ import type { Stats } from "node:fs";
 import { copyFile, link, mkdir, open, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  InvalidObjectKeyError,
-  ObjectExistsError,
-  ObjectNotFoundError,
-  ObjectStoreError,
-} from "../errors.js";
+import { InvalidObjectKeyError, ObjectExistsError, ObjectNotFoundError, ObjectStoreError } from "./errors.js";
 import { listLocalKeys } from "./list-local-keys.js";
 import { errnoCode, isAbsent, toLocalStoreError } from "./local-fs-errors.js";
 import { LocalMetadataStore } from "./local-metadata.js";

@@ -1,20 +1,15 @@
-// Public surface of @facsimile/lake/object-store: importable without the table format.
+// Public surface of @facsimile/object-store: the ObjectStore interface, its errors, key rules, the local store and
+// openObjectStore (file paths and s3:// URLs). Importable without the table format or DuckDB, and without the AWS
+// SDK: the S3 store is in @facsimile/object-store/s3, loaded lazily by openObjectStore for s3:// URLs.
 export {
   InvalidObjectKeyError,
-  isLakeError,
+  isStoreError,
   KmsKeyError,
-  LakeError,
   ObjectExistsError,
   ObjectNotFoundError,
   ObjectStoreError,
-} from "../errors.js";
-export {
-  type ConformanceRunner,
-  describeObjectStoreConformance,
-  type MakeObjectStore,
-  OBJECT_STORE_CONFORMANCE_DEFAULTS,
-  type ObjectStoreConformanceOptions,
-} from "./conformance.js";
+  StoreError,
+} from "./errors.js";
 export {
   LOCAL_OBJECT_STORE_DEFAULTS,
   LOCAL_RESERVED_DIR,
@@ -27,12 +22,5 @@ export {
   type OpenObjectStoreOptions,
   openObjectStore,
 } from "./open-object-store.js";
-export { S3ObjectStore } from "./s3-object-store.js";
-export {
-  buildS3Client,
-  normalizeKmsKeyId,
-  S3_OBJECT_STORE_DEFAULTS,
-  type S3Credentials,
-  type S3ObjectStoreOptions,
-} from "./s3-options.js";
+export type { S3Credentials, S3ObjectStoreOptions } from "./s3/s3-options.js";
 export type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "./types.js";
