@@ -61,6 +61,8 @@ export interface IngestFreshnessResult {
   readonly drainSeconds: number;
   /** Highest RSS of this process (the worker's) over the run, in MiB. */
   readonly rssMiB: number;
+  /** Of it, the JS heap and the buffers it tracks at the peak (the rest is mostly DuckDB). */
+  readonly jsHeapMiB: number;
   /** The most live data files one partition of a target table holds at the end, and all of them. */
   readonly filesPerPartition: number;
   readonly files: number;
@@ -206,6 +208,7 @@ export async function runIngestFreshness(o: FreshnessRun): Promise<IngestFreshne
       merge: summary(samples.merge),
       drainSeconds,
       rssMiB,
+      jsHeapMiB: rss.jsAtPeakMiB,
       filesPerPartition: counts.maxPerPartition,
       files: counts.files,
     };
@@ -273,6 +276,7 @@ function figuresOf(rate: number, r: IngestFreshnessResult): Figure[] {
       target: `<= ${RSS_TARGET_MIB} MiB`,
       met: r.rssMiB <= RSS_TARGET_MIB,
     },
+    { name: `  of which JS heap at the peak ${at}`, value: r.jsHeapMiB, unit: "MiB", better: "lower" },
     {
       name: `data files per partition (most) ${at}`,
       value: r.filesPerPartition,

@@ -49,6 +49,7 @@ export interface IngestThroughputResult {
   readonly ratio: number;
   /** Highest RSS of this process (the worker's) while it ran, in MiB. */
   readonly rssMiB: number;
+  readonly jsHeapMiB: number;
 }
 
 export async function runIngestThroughput(o: IngestThroughputOptions): Promise<IngestThroughputResult> {
@@ -108,6 +109,7 @@ async function measure(
     endToEndPerSecond: records / e2eSeconds,
     ratio: rawSeconds / e2eSeconds,
     rssMiB: rss.stop(),
+    jsHeapMiB: rss.jsAtPeakMiB,
   };
 }
 
@@ -154,6 +156,7 @@ export default async function main(argv: readonly string[] = []): Promise<BenchR
       met: r.ratio >= 0.35 && r.endToEndPerSecond >= 50_000,
     }),
     { name: "worker RSS (highest)", value: r.rssMiB, unit: "MiB", better: "lower" },
+    { name: "  of which JS heap at the peak", value: r.jsHeapMiB, unit: "MiB", better: "lower" },
   ];
   const text =
     `ingest-throughput: ${r.records.toLocaleString("en-US")} records, ${o.partitions} partitions, one worker, ` +

@@ -56,18 +56,31 @@ export function figureLine(f: Figure, width = 44): string {
   return `  ${f.name.padEnd(width)} ${value}${ratio}${target}`;
 }
 
-/** Memory of this process, sampled: the highest RSS seen between start() and stop(), in MiB. */
-export function rssSampler(everyMs = 200): { stop(): number } {
-  let max = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    max = Math.max(max, process.memoryUsage.rss());
-  }, everyMs);
+/**
+ * Memory of this process, sampled: the highest RSS seen between start and stop(), in MiB, and the JS heap
+ * (V8 heap plus the buffers it tracks) at that moment, so the rest can be told apart (DuckDB's native memory).
+ */
+export function rssSampler(everyMs = 200): { stop(): number; readonly jsAtPeakMiB: number } {
+  let max = 0;
+  let js = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.rss > max) {
+      max = m.rss;
+      js = m.heapTotal + m.external;
+    }
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
   timer.unref();
   return {
     stop() {
       clearInterval(timer);
-      max = Math.max(max, process.memoryUsage.rss());
+      sample();
       return max / 1024 / 1024;
+    },
+    get jsAtPeakMiB() {
+      return js / 1024 / 1024;
     },
   };
 }
