@@ -6,6 +6,7 @@ const packages = [
   "core",
   "object-store",
   "schemas",
+  "protocol",
   "bus",
   "lake",
   "producer-sdk",

@@ -4,9 +4,10 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { assertRegion, type LogContext, type Logger, silentLogger } from "@facsimile/bus";
+import { type LogContext, type Logger, silentLogger } from "@facsimile/bus";
 import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
 import { REGION_PATTERN as LAKE_REGION_PATTERN } from "@facsimile/lake";
+import { assertRegion } from "@facsimile/protocol";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { DemoProgress } from "../demo/demo-progress.js";
 import { formatDemoSummary } from "../demo/format-demo-summary.js";

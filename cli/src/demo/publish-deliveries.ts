@@ -7,11 +7,11 @@ import { regionLayout } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/object-store";
 import {
   createProducer,
-  createStaticWorkspaceDirectory,
   DEFAULT_PRODUCER_OPTIONS,
   type Producer,
   type PublishReceipt,
 } from "@facsimile/producer-sdk";
+import { createStaticWorkspaceDirectory } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { DemoChange } from "./demo-change.js";
 import type { DemoWorkspace } from "./generate-jira-workload.js";

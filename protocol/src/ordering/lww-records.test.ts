@@ -7,7 +7,7 @@ import { decodeRecord } from "../envelope/decode-record.js";
 import { encodeRecord } from "../envelope/encode-record.js";
 import { recordLwwKey, sha256Hex } from "../envelope/payload-hash.js";
 import type { FacsimileRecord, RecordPayload } from "../envelope/record.js";
-import { compareLww, lwwWinner } from "./lww-key.js";
+import { compareLww, lwwWinner } from "./last-writer-wins.js";
 
 const bodies = ["alpha", "beta", "gamma"].map((s) => new TextEncoder().encode(s));
 const payload: fc.Arbitrary<RecordPayload> = fc.oneof(

@@ -1,16 +1,9 @@
 // The consumer side of the protocol (used by ingest): bytes of a bus message -> envelope, entity info, payload
-// bytes (fetched from the object store when offloaded, checked against the pointer's size and sha256) and,
+// bytes (fetched from the object store when offloaded and checked against the pointer's size and sha256, see
+// ../offload/fetch-verified-offload.ts) and,
 // optionally, the decoded entity value. Every failure is typed: retriable ones (store unavailable) are worth
 // retrying, the others mean the record belongs in the dead-letter topic.
-import {
-  decodeRecord,
-  type FacsimileRecord,
-  type OffloadPointer,
-  payloadHash,
-  RecordDecodeError,
-  sha256Hex,
-} from "@facsimile/bus";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
+import type { RetryOptions } from "@facsimile/core";
 import type { ObjectStore } from "@facsimile/object-store";
 import {
   decodeEntity,
@@ -19,8 +12,11 @@ import {
   type SchemaRegistry,
   UnknownEntityError,
 } from "@facsimile/schemas";
-import { OffloadIntegrityError, OffloadUnresolvableError } from "./errors.js";
-import { keyOfOffloadUri } from "./offload-payload.js";
+import { decodeRecord } from "../envelope/decode-record.js";
+import { payloadHash } from "../envelope/payload-hash.js";
+import type { FacsimileRecord, OffloadPointer } from "../envelope/record.js";
+import { RecordDecodeError } from "../errors.js";
+import { fetchVerifiedOffload } from "../offload/fetch-verified-offload.js";
 
 export interface RecordDecoderOptions {
   /** Decode the entity bytes into a plain value (off when the caller only needs the bytes). */
@@ -47,7 +43,7 @@ export interface DecodedRecord {
   readonly payload: Uint8Array | undefined;
   /** The plain entity value, when decodeValue is on and there is a payload. */
   readonly value: PlainEntity | undefined;
-  /** See payloadHash() in @facsimile/bus: the LWW tie-break. */
+  /** See payloadHash() in ../envelope/payload-hash.ts: the LWW tie-break. */
   readonly payloadHash: string;
   readonly offloaded: boolean;
 }
@@ -65,35 +61,8 @@ export function createRecordDecoder(
 ): RecordDecoder {
   const o = { ...DEFAULT_RECORD_DECODER_OPTIONS, ...options };
 
-  const fetchOffloaded = async (pointer: OffloadPointer): Promise<Uint8Array> => {
-    const store = deps.store;
-    if (store === undefined)
-      throw new OffloadUnresolvableError(pointer.uri, "(none)", "needs an object store");
-    const key = keyOfOffloadUri(store, pointer.uri);
-    if (key === undefined)
-      throw new OffloadUnresolvableError(pointer.uri, store.url, "is outside the object store");
-    let bytes: Uint8Array;
-    try {
-      bytes = await retryWithinBudget(() => store.get(key), o.retry);
-    } catch (err) {
-      const cause = err instanceof RetryExhausted ? err.cause : err;
-      if ((cause as { code?: unknown }).code === "OBJECT_NOT_FOUND") {
-        throw new OffloadUnresolvableError(pointer.uri, store.url, "points to a missing object", cause);
-      }
-      throw cause;
-    }
-    if (bytes.length !== pointer.sizeBytes) {
-      throw new OffloadIntegrityError(
-        pointer.uri,
-        `has ${bytes.length} bytes, the pointer says ${pointer.sizeBytes}`,
-      );
-    }
-    const sha = sha256Hex(bytes);
-    if (sha !== pointer.sha256.toLowerCase()) {
-      throw new OffloadIntegrityError(pointer.uri, `has sha256 ${sha}, the pointer says ${pointer.sha256}`);
-    }
-    return bytes;
-  };
+  const fetchOffloaded = (pointer: OffloadPointer): Promise<Uint8Array> =>
+    fetchVerifiedOffload(deps.store, pointer, o.retry);
 
   return {
     fetchOffloaded,

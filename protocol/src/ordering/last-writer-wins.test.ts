@@ -2,7 +2,7 @@
 // multiset of records (duplicates included) picks the same winner: the CRDT promise the whole pipeline rests on.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareLww, type LwwKey, lwwMax, lwwWinner } from "./lww-key.js";
+import { compareLww, type LwwKey, lwwMax, lwwWinner } from "./last-writer-wins.js";
 
 // Small domains so that ties on every component actually happen.
 const key: fc.Arbitrary<LwwKey> = fc.record({

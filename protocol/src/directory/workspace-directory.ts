@@ -1,6 +1,6 @@
 // Which region each workspace lives in: the producer's routing table. Static configuration for now; the
 // control plane's compacted directory topic will implement the same interface.
-import { assertRegion } from "@facsimile/bus";
+import { assertRegion } from "../region/region-name.js";
 
 export interface WorkspaceDirectory {
   /** The workspace's region, or undefined when the workspace is unknown. */

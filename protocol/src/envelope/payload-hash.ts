@@ -4,7 +4,7 @@
 //   no payload (tombstone): sha256 of zero bytes.
 // So a payload hashes the same whether it travelled inline or offloaded, and the hash is content, not transport.
 import { hash } from "node:crypto";
-import type { LwwKey } from "../ordering/lww-key.js";
+import type { LwwKey } from "../ordering/last-writer-wins.js";
 import type { FacsimileRecord, RecordPayload } from "./record.js";
 
 export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
