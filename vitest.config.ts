@@ -6,6 +6,7 @@ const packages = [
   "core",
   "object-store",
   "schemas",
+  "schemas-compiler",
   "protocol",
   "bus",
   "lake",

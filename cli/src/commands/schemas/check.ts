@@ -10,7 +10,7 @@ import {
   formatCheckReport,
   REPORT_FORMATS,
   type ReportFormat,
-} from "@facsimile/schemas";
+} from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
 import { resolveSchemasDir } from "../../schemas-dir.js";
 

@@ -3,7 +3,7 @@
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { isFacsimileError } from "@facsimile/core";
-import { compileSchemasDir, formatDiagnostic, SchemaCompileError } from "@facsimile/schemas";
+import { compileSchemasDir, formatDiagnostic, SchemaCompileError } from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
 import { resolveSchemasDir } from "../../schemas-dir.js";
 

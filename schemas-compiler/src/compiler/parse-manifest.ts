@@ -1,7 +1,8 @@
 // Reads an entity's manifest: `interface XManifest extends Manifest { owner: Team.T; status: EntityState.S }`.
 // An owner that is missing or not a member of the closed Team enum is reported under OWNER_REQUIRED.
+
+import type { EntityStatus } from "@facsimile/schemas";
 import type { InterfaceDeclaration } from "ts-morph";
-import type { EntityStatus } from "../registry.js";
 import type { SourceLocation } from "./model.js";
 
 type TsMorph = typeof import("ts-morph");

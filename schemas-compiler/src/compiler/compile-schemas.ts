@@ -1,15 +1,14 @@
 // The compiler: entity sources + lockfile -> every generated artefact, in memory. Writing them out is
 // write-generated.ts's job, so `check` and the up-to-date test can compare without touching the tree.
-import type { RegistryManifest } from "../registry.js";
-import { ENTITY_PACKAGE, TYPE_URL_PREFIX } from "../registry.js";
-import { SchemaCompileError } from "../schema-errors.js";
+import type { RegistryManifest } from "@facsimile/schemas";
+import { ENTITY_PACKAGE, entityProtoPath, TYPE_URL_PREFIX } from "@facsimile/schemas";
+import { SchemaCompileError } from "../compile-errors.js";
 import { type BuildModelInput, type BuiltModel, buildModel } from "./build-model.js";
 import { emitDescriptorSet } from "./emit-descriptors.js";
 import { emitEntityProto, emitEnvelopeProto } from "./emit-proto.js";
 import { emitInputs, emitValidators } from "./emit-typescript.js";
 import { LOCKFILE_NAME, serializeLockfile } from "./lockfile.js";
 import type { NumberedEntity } from "./model.js";
-import { entityProtoPath } from "./names.js";
 import { ENVELOPE_PROTO_PATH } from "./proto-types.js";
 
 /** Where each artefact goes, relative to the schemas folder. */

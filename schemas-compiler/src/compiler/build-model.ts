@@ -1,6 +1,6 @@
 // Sources + lockfile text -> numbered schema model + grown lockfile + diagnostics. Never throws on bad input
 // and never touches the disk: `compile` turns diagnostics into errors, `check` maps rule-tagged ones to rules.
-import type { Diagnostic } from "../schema-errors.js";
+import type { Diagnostic } from "../compile-errors.js";
 import { assignNumbers } from "./assign-numbers.js";
 import { type Lockfile, parseLockfile } from "./lockfile.js";
 import type { SchemaModel } from "./model.js";

@@ -2,13 +2,13 @@
 // the working tree, compares sources and lockfiles under the expand-contract rules, checks that the
 // generated files are current, and applies committed overrides. Reads git and the disk; writes nothing.
 import { join, relative, sep } from "node:path";
+import type { Diagnostic } from "../compile-errors.js";
 import { buildModel } from "../compiler/build-model.js";
 import { emitCompiled, GENERATED_PATHS } from "../compiler/compile-schemas.js";
 import { diffGenerated } from "../compiler/diff-generated.js";
 import { LOCKFILE_NAME } from "../compiler/lockfile.js";
 import type { SourceLocation } from "../compiler/model.js";
 import { readEntitySources, readOptionalFile } from "../compiler/read-entity-sources.js";
-import type { Diagnostic } from "../schema-errors.js";
 import { compareLockfiles } from "./compare-lockfiles.js";
 import { compareModels } from "./compare-models.js";
 import { readRevisionSchemas, repositoryRoot, resolveCommit } from "./git-revision.js";

@@ -1,6 +1,6 @@
 // The schema model: what the parser reads from entity manifests and what the numbering step resolves
 // against the lockfile. Plain values only, so the emitters, the check and the tests can share it.
-import type { EntityStatus } from "../registry.js";
+import type { EntityStatus } from "@facsimile/schemas";
 
 export type ScalarKind = "string" | "bool" | "int32" | "int64" | "double";
 export type WrapperKind = "StringValue" | "BoolValue";

@@ -1,7 +1,7 @@
 // Committed overrides: the only way to let an intended break through the check. Each names the rule, the
 // entity, optionally the field, and why; the check reports every override it applied, and the ones that
 // matched nothing, so a reviewer sees them. Overrides live in schemas/facsimile.overrides.json.
-import { SchemaCheckUsageError } from "../schema-errors.js";
+import { SchemaCheckUsageError } from "../compile-errors.js";
 import { type Finding, isRuleId, RULE_IDS, type RuleId } from "./rules.js";
 
 export const OVERRIDES_FILE = "facsimile.overrides.json";

@@ -2,7 +2,7 @@
 // Numbers are handed out from monotonic `next` cursors and kept forever; removed names move to `retired`
 // and their numbers are never handed out again. This module reads, validates and writes it; it must never
 // renumber anything (that is assign-numbers.ts's job, and it only ever appends).
-import type { Diagnostic } from "../schema-errors.js";
+import type { Diagnostic } from "../compile-errors.js";
 import type { Retired } from "./model.js";
 
 export const LOCKFILE_NAME = "facsimile.lock.json";

@@ -1,6 +1,6 @@
 // Renders a check report as text (for people), JSON lines (for tools) or GitHub workflow commands
 // (`::error file=..,line=..::` annotations on the pull request). Pure string building.
-import type { Diagnostic } from "../schema-errors.js";
+import type { Diagnostic } from "../compile-errors.js";
 import type { CheckReport } from "./check-schemas.js";
 import type { Finding } from "./rules.js";
 

@@ -1,6 +1,6 @@
 // How a field type of the manifest language is spelled in proto, and which imports it needs.
 // Shared by the .proto emitter and the descriptor emitter so the two can never disagree.
-import { ENTITY_PACKAGE, ENVELOPE_PACKAGE } from "../registry.js";
+import { ENTITY_PACKAGE, ENVELOPE_PACKAGE } from "@facsimile/schemas";
 import type { FieldType } from "./model.js";
 
 export const ENVELOPE_PROTO_PATH = "facsimile/v1/envelope.proto";

@@ -1,5 +1,5 @@
 // The errors the schema toolchain throws: compile diagnostics (with file:line and a hint), lockfile problems,
-// values that do not fit an entity, and check usage errors. Each has a stable code; none is retriable,
+// and check usage errors. Each has a stable code; none is retriable,
 // because re-running with the same input gives the same answer.
 import { FacsimileError } from "@facsimile/core";
 
@@ -41,30 +41,9 @@ export class SchemaCompileError extends FacsimileError {
   }
 }
 
-/** A plain value does not fit the entity's schema (wrong type, out of range, unknown field). */
-export class EntityValueError extends FacsimileError {
-  constructor(entity: string, path: string, problem: string, value: unknown) {
-    super("ENTITY_VALUE_INVALID", `${entity}.${path}: ${problem} (got ${describeValue(value)})`, {
-      context: { entity, path },
-    });
-  }
-}
-
 /** The check could not run: bad arguments, not a git repository, unknown ref. */
 export class SchemaCheckUsageError extends FacsimileError {
   constructor(message: string, context: Readonly<Record<string, unknown>> = {}) {
     super("SCHEMA_CHECK_USAGE", message, { context });
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (value instanceof Date)
-    return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (Array.isArray(value)) return `array(${value.length})`;
-  if (typeof value === "object") return "object";
-  return `${typeof value} ${String(value)}`;
 }

@@ -15,7 +15,14 @@ import {
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
 } from "@bufbuild/protobuf/wkt";
-import { ENTITY_PACKAGE, ENVELOPE_PACKAGE } from "../registry.js";
+import {
+  defaultJsonName,
+  ENTITY_PACKAGE,
+  ENVELOPE_PACKAGE,
+  entityProtoPath,
+  enumValueProtoName,
+  enumZeroValueName,
+} from "@facsimile/schemas";
 import { entityImports } from "./emit-proto.js";
 import type {
   NumberedEntity,
@@ -25,7 +32,6 @@ import type {
   Retired,
   ScalarKind,
 } from "./model.js";
-import { defaultJsonName, entityProtoPath, enumValueProtoName, enumZeroValueName } from "./names.js";
 import { ANY_PROTO_PATH, ENVELOPE_PROTO_PATH, qualifiedTypeName } from "./proto-types.js";
 
 type FieldInit = MessageInitShape<typeof FieldDescriptorProtoSchema>;

@@ -2,8 +2,8 @@
 // folder, in two git processes (ls-tree, then one cat-file --batch for every blob). Never writes to git.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { SchemaCheckUsageError } from "../compile-errors.js";
 import { isEntitySourcePath } from "../compiler/read-entity-sources.js";
-import { SchemaCheckUsageError } from "../schema-errors.js";
 
 const run = promisify(execFile);
 

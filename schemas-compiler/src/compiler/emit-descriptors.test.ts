@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { compileSchemasDir } from "./compile-dir.js";
 
 const BUF = fileURLToPath(new URL("../../../node_modules/.bin/buf", import.meta.url));
-const SCHEMAS = fileURLToPath(new URL("../../", import.meta.url));
+const SCHEMAS = fileURLToPath(new URL("../../../schemas/", import.meta.url));
 let dir: string;
 
 beforeAll(async () => {

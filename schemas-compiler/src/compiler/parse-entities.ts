@@ -1,9 +1,11 @@
 // Reads entity manifests (TypeScript sources under schemas/entities) into the schema model with ts-morph.
 // Syntax only, no type checker: a compile of hundreds of entities stays fast, and a base revision read out
 // of git compiles the same way as the working tree. Every problem becomes a diagnostic with file:line.
+
+import type { EntityStatus } from "@facsimile/schemas";
+import { toSnakeCase } from "@facsimile/schemas";
 import type { EnumDeclaration, InterfaceDeclaration, SourceFile } from "ts-morph";
-import type { EntityStatus } from "../registry.js";
-import type { Diagnostic } from "../schema-errors.js";
+import type { Diagnostic } from "../compile-errors.js";
 import type {
   ParsedEntity,
   ParsedEnum,
@@ -12,7 +14,6 @@ import type {
   ParsedSchema,
   SourceLocation,
 } from "./model.js";
-import { toSnakeCase } from "./names.js";
 import { parseEnum } from "./parse-enum.js";
 import { type DeclKind, parseFieldType } from "./parse-field-type.js";
 import { parseManifest } from "./parse-manifest.js";
