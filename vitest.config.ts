@@ -14,6 +14,7 @@ const packages = [
   "transforms",
   "ingest",
   "query",
+  "demo",
   "cli",
   "test",
   "bench",

@@ -42,3 +42,4 @@ export {
 export type { FieldType, SchemaModel } from "./compiler/model.js";
 export { readEntitySources } from "./compiler/read-entity-sources.js";
 export { writeGenerated } from "./compiler/write-generated.js";
+export { resolveSchemasDir } from "./resolve-schemas-dir.js";

@@ -3,8 +3,7 @@
 // Writes nothing: a stale schemas/gen is reported with the command that fixes it, and the demo runs on the
 // checked-in registry either way (its validators and its descriptors must agree).
 import { relative } from "node:path";
-import { compileSchemasDir } from "@facsimile/schemas-compiler";
-import { resolveSchemasDir } from "../schemas-dir.js";
+import { compileSchemasDir, resolveSchemasDir } from "@facsimile/schemas-compiler";
 
 export interface SchemasStep {
   /** The schemas folder relative to the working directory; undefined when none was found. */

@@ -113,7 +113,8 @@ async function untilTopicsGone(transport: Transport, regions: readonly string[],
 /** Creates the lake's bucket when it does not exist (a fresh MinIO has none). */
 async function ensureBucket(store: ObjectStore): Promise<void> {
   if (!(store instanceof S3ObjectStore)) return;
-  // @aws-sdk/client-s3 is the lake's dependency; the object store interface has no bucket operations.
+  // @aws-sdk/client-s3 is this package's dependency (the S3 object store's optional peer); the object store
+  // interface has no bucket operations.
   const { CreateBucketCommand, HeadBucketCommand } = await import("@aws-sdk/client-s3");
   try {
     await store.client.send(new HeadBucketCommand({ Bucket: store.bucket }));
