@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createLocalTransport, createRegionTopics, type Transport } from "@facsimile/bus";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
-import { offloadUri } from "@facsimile/producer-sdk";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

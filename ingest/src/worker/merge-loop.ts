@@ -3,9 +3,10 @@
 // every target up to the sink head. Rounds coalesce: appends that land while a round runs are merged by the
 // next one, in one commit per target. A commit conflict or a transient error re-reads the targets' positions
 // and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
-import { type ConsumedMessage, dlqTopic, type Logger, type Transport, workspaceKey } from "@facsimile/bus";
+import { type ConsumedMessage, dlqTopic, type Logger, type Transport } from "@facsimile/bus";
 import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import { isCommitConflictError, type Table } from "@facsimile/lake";
+import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
 import { readSinkRange } from "../merge/read-sink-range.js";

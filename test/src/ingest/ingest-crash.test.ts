@@ -21,7 +21,7 @@ import {
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
-import { offloadUri } from "@facsimile/producer-sdk";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -10,12 +10,8 @@ import {
   type ConsumedMessage,
   createRegionTopics,
   dlqTopic,
-  encodeRecord,
-  type FacsimileRecord,
   recordsTopic,
-  sha256Hex,
   type Transport,
-  workspaceAriString,
 } from "@facsimile/bus";
 import {
   createIngestWorker,
@@ -30,7 +26,13 @@ import {
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import type { S3ObjectStore } from "@facsimile/object-store/s3";
-import { offloadUri } from "@facsimile/producer-sdk";
+import {
+  encodeRecord,
+  type FacsimileRecord,
+  offloadUri,
+  sha256Hex,
+  workspaceAriString,
+} from "@facsimile/protocol";
 import { encodeEntity, type JiraProjectInput, loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
