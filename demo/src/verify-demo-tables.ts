@@ -1,6 +1,6 @@
 // After the run: compares every region's target tables with the last-writer-wins oracle of the workload
 // (ingest's verifyTables: each Merge table holds exactly the winner of every resource, the exploded table the
-// winner's children, the change history every delivered issue version and no Kafka record twice) and counts the
+// winner's children, the change history every delivered issue version exactly once) and counts the
 // rows of each table. Reads the lake only.
 import { lwwOracle, verifyTables } from "@facsimile/ingest";
 import { openDuckDb } from "@facsimile/lake";

@@ -75,6 +75,7 @@ export {
   type SourceRecord,
 } from "./source/load-source-rows.js";
 export {
+  DELIVERY_COLUMNS,
   duckdbColumnType,
   ENVELOPE_COLUMNS,
   ENVELOPE_LWW_COLUMNS,

@@ -50,6 +50,13 @@ export interface AppendConfig extends CommonConfig {
   readonly kind: "append";
   /** Sort rows by these columns within a partition before writing (tighter file statistics). */
   readonly clusterBy?: readonly string[];
+  /**
+   * Columns identifying a row within its partition (e.g. a record's resource, generation and version). When set,
+   * the append is idempotent: a row whose key the partition already holds, or that the batch holds twice, is
+   * written once, so redeliveries never add a row twice. The plan then reads the touched partitions' keys (a
+   * concurrent change to them makes it plan again). Unset: rows verbatim, a blind append.
+   */
+  readonly uniqueKey?: readonly string[];
 }
 
 /** Upsert on a primary key: the LWW winner per key stays (tombstones stay as flagged rows). */

@@ -1,24 +1,14 @@
 // Shared by the demo's end-to-end tests: run `facsimile demo` (and the commands it prints) in-process through the
-// CLI dispatcher, and read every table of a lake for comparison, leaving out only the columns that record when
-// and where a record was delivered (which a different delivery must change).
+// CLI dispatcher, and read every table of a lake for comparison, leaving out only the delivery columns that
+// transforms documents (DELIVERY_COLUMNS: when and where a record was delivered, which another delivery changes).
 import { fileURLToPath } from "node:url";
 import { type CliIo, runCli } from "@facsimile/cli";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/object-store";
 import { listRegionTables } from "@facsimile/query";
-import { loadDefaultRegistry } from "@facsimile/schemas";
-import { compileModels } from "@facsimile/transforms";
+import { DELIVERY_COLUMNS } from "@facsimile/transforms";
 
 export const SCHEMAS_DIR = fileURLToPath(new URL("../../../schemas", import.meta.url));
-
-/** Columns that say when a record was appended and where: they differ between two deliveries of one workload. */
-export const DELIVERY_COLUMNS: readonly string[] = Object.freeze([
-  "row_refreshed_at",
-  "row_refreshed_at_day",
-  "record_timestamp",
-  "kafka_partition",
-  "kafka_offset",
-]);
 
 export interface CliRun {
   readonly code: number;
@@ -79,15 +69,11 @@ export function exploreLines(summary: string): string[] {
 }
 
 export interface LakeTables {
-  /** `<region>/<table>` -> rows as sorted JSON texts without the delivery columns. */
+  /** `<region>/<table>` -> rows as sorted JSON texts without the delivery columns (duplicates kept). */
   readonly rows: ReadonlyMap<string, readonly string[]>;
-  /** Tables written by an Append model: compare their distinct rows (a later duplicate is a second row). */
-  readonly appendTables: ReadonlySet<string>;
 }
 
 export async function readLakeTables(store: ObjectStore, regions: readonly string[]): Promise<LakeTables> {
-  const { models } = await compileModels(loadDefaultRegistry());
-  const appendTables = new Set(models.filter((m) => m.writer.kind === "append").map((m) => m.table));
   const rows = new Map<string, string[]>();
   const duck = await openDuckDb();
   try {
@@ -102,11 +88,5 @@ export async function readLakeTables(store: ObjectStore, regions: readonly strin
   } finally {
     duck.close();
   }
-  return { rows, appendTables };
-}
-
-/** Rows of a table for comparison: all of them, or the distinct ones for an Append table. */
-export function comparable(tables: LakeTables, key: string): string[] {
-  const rows = tables.rows.get(key) ?? [];
-  return tables.appendTables.has(key.split("/")[1] ?? "") ? [...new Set(rows)] : [...rows];
+  return { rows };
 }

@@ -111,6 +111,16 @@ describe("compileModels", () => {
     ["a merge without key", "{{ config(writer='merge') }}", "writer='merge' needs primary_key=[...]"],
     ["a key of another writer", "{{ config(writer='append', child_key=['x']) }}", "child_key does not apply"],
     [
+      "a unique key on a merge",
+      "{{ config(writer='merge', unique_key=['x']) }}",
+      "unique_key does not apply",
+    ],
+    [
+      "an empty unique key",
+      "{{ config(writer='append', unique_key=[]) }}",
+      "unique_key must be a non-empty list",
+    ],
+    [
       "a partition not led by workspace_id",
       "{{ config(writer='append', partition_by=['row_refreshed_at_day']) }}",
       "partition_by must start with 'workspace_id'",

@@ -2,7 +2,7 @@
 // writer configs as WriterConfig, over micro-batches of loaded records. Delivered in order, or shuffled and
 // duplicated across micro-batches, the merge tables end equal, holding the last writer's rows (a tombstone stays
 // as a flagged row; a newer generation brings a deleted issue back; a version without fields drops the older
-// version's children).
+// version's children), and the change history holds every record once.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,7 +85,10 @@ async function deliver(prefix: string, batches: readonly (readonly SourceRecord[
   const fields = await readRows(tableOf("jira_issue_field"), {
     orderBy: "envelope_fields_resource_ari_value, field_index",
   });
-  const changes = await readRows(tableOf("jira_issue_change"));
+  const changes = await readRows(tableOf("jira_issue_change"), {
+    orderBy:
+      "envelope_fields_resource_ari_value, envelope_fields_generation_counter, envelope_fields_version",
+  });
   return { issues, fields, changes };
 }
 
@@ -100,6 +103,9 @@ describe("models through the lake writers", () => {
     ] as SourceRecord[][]);
     expect(shuffled.issues).toEqual(inOrder.issues);
     expect(shuffled.fields).toEqual(inOrder.fields);
+    // The change history is the set of distinct records: a record delivered again, in the same micro-batch or a
+    // later one, is not a second row.
+    expect(shuffled.changes).toEqual(inOrder.changes);
     expect(
       inOrder.issues.map((i) => [
         i.envelope_fields_resource_ari_value,

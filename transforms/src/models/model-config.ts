@@ -18,6 +18,8 @@ export interface AppendWriter {
   readonly kind: "append";
   readonly partitionColumns: readonly string[];
   readonly clusterBy?: readonly string[];
+  /** The row identity: a row whose key the partition holds already is not appended again (lake AppendConfig). */
+  readonly uniqueKey?: readonly string[];
 }
 
 /** Upsert on a primary key, last writer wins (lake MergeConfig). */
@@ -53,10 +55,11 @@ export const CONFIG_KEYS: readonly string[] = Object.freeze([
   "child_key",
   "partition_by",
   "cluster_by",
+  "unique_key",
 ]);
 
 const KEYS_OF: Readonly<Record<WriterKind, readonly string[]>> = {
-  append: ["cluster_by"],
+  append: ["cluster_by", "unique_key"],
   merge: ["primary_key"],
   "merge-exploded": ["parent_key", "child_key"],
 };
@@ -120,10 +123,13 @@ export function parseModelConfig(
   switch (writerKind) {
     case "append": {
       const clusterBy = names("cluster_by");
-      writer =
-        clusterBy === undefined
-          ? { kind: "append", partitionColumns }
-          : { kind: "append", partitionColumns, clusterBy };
+      const uniqueKey = names("unique_key");
+      writer = {
+        kind: "append",
+        partitionColumns,
+        ...(clusterBy === undefined ? {} : { clusterBy }),
+        ...(uniqueKey === undefined ? {} : { uniqueKey }),
+      };
       break;
     }
     case "merge":
@@ -147,7 +153,7 @@ export function writerColumns(writer: ModelWriterConfig): string[] {
   const cols = [...writer.partitionColumns];
   if (writer.kind === "merge") cols.push(...writer.primaryKey);
   if (writer.kind === "merge-exploded") cols.push(...writer.parentKey, ...writer.childKey);
-  if (writer.kind === "append") cols.push(...(writer.clusterBy ?? []));
+  if (writer.kind === "append") cols.push(...(writer.clusterBy ?? []), ...(writer.uniqueKey ?? []));
   if (writer.kind !== "append") cols.push(...Object.values(writer.lww));
   return [...new Set(cols)];
 }

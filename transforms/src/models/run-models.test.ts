@@ -186,22 +186,27 @@ describe("running the compiled models", () => {
     });
   });
 
-  it("jira_issue_change: one history row per distinct version, duplicates in the batch collapsed", async () => {
+  it("jira_issue_change: a row per record, no Kafka coordinates, an idempotent append on the record identity", async () => {
     const { rows, types } = await run("jira_issue_change");
-    expect(types).toMatchObject({ record_timestamp: "TIMESTAMP WITH TIME ZONE", kafka_offset: "BIGINT" });
-    expect(
-      rows.map((r) => [
-        r.envelope_fields_resource_ari_value,
-        r.envelope_fields_version,
-        r.status,
-        r.kafka_offset,
-      ]),
-    ).toEqual([
-      ["ari:cloud:test:ws-1:jiraissue/1", "5", "IN_PROGRESS", "1"],
-      ["ari:cloud:test:ws-1:jiraissue/1", "6", "DONE", "3"],
-      ["ari:cloud:test:ws-1:jiraissue/2", "1", "IN_PROGRESS", "4"],
-      ["ari:cloud:test:ws-1:jiraissue/3", "2", null, "5"],
-    ]);
+    expect(types).toMatchObject({
+      envelope_fields_version: "BIGINT",
+      updated_at: "TIMESTAMP WITH TIME ZONE",
+    });
+    for (const gone of ["record_timestamp", "kafka_partition", "kafka_offset"])
+      expect(types).not.toHaveProperty(gone);
+    // The writer, not the model, drops redeliveries: the model keeps every delivered row.
+    expect(rows).toHaveLength(records.JiraIssue.length);
+    const model = compiled.byName.get("jira_issue_change");
+    expect(model?.writer).toMatchObject({
+      kind: "append",
+      uniqueKey: [
+        "envelope_fields_resource_ari_value",
+        "envelope_fields_generation_counter",
+        "envelope_fields_version",
+        "envelope_fields_is_tombstone",
+        "envelope_fields_payload_hash",
+      ],
+    });
   });
 
   it("avocado_question and confluence_page: nested messages flattened, BoolValue kept, names for enums", async () => {

@@ -54,6 +54,24 @@ export const METADATA_COLUMNS: readonly SourceColumn[] = Object.freeze([
   col("_kafka_offset", "BIGINT", "metadata"),
 ]);
 
+/**
+ * Columns whose values depend on how a record was delivered (its Kafka timestamp, partition and offset), not on the
+ * record: the required fields `row_refreshed_at`, `row_refreshed_at_day` (the Kafka timestamp of the delivery a row
+ * came from) and `shard_id` (the Kafka partition), and the metadata columns a model may select on purpose (the
+ * names models give them, e.g. `record_timestamp`, too). Every other column of a model's output depends only on
+ * the record, so two deliveries of one workload (any order, any duplicates) give the same tables on them.
+ */
+export const DELIVERY_COLUMNS: readonly string[] = Object.freeze([
+  "row_refreshed_at",
+  "row_refreshed_at_day",
+  "shard_id",
+  ...METADATA_COLUMNS.map((c) => c.name),
+  "record_timestamp",
+  "ingested_at",
+  "kafka_partition",
+  "kafka_offset",
+]);
+
 /** Which envelope columns carry the last-writer-wins order: the lake writers' `lww` mapping. */
 export const ENVELOPE_LWW_COLUMNS = Object.freeze({
   generation: "envelope_fields_generation_counter",
