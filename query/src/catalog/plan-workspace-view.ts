@@ -1,7 +1,12 @@
 // What one workspace may see of one table, as a plain-value plan: the data files of its partition only (pruned
-// by the log's partitionValues, never by path), the row filter (its workspace id, tombstones out) and the
-// columns shown (internal LWW columns hidden). Pure: reads nothing and never decides to show a table whose
-// rows cannot be attributed to a workspace.
+// by the log's partitionValues, never by path), the row filter (its workspace id, tombstones out, and every row of
+// a deleted resource out) and the columns shown (internal LWW columns hidden). Pure: reads nothing and never
+// decides to show a table whose rows cannot be attributed to a workspace.
+//
+// A deleted resource vanishes from every table, an Append history included: a row is shown only when the newest
+// record of its resource in the same table (greatest generation, then version, a tombstone first on a tie) is not
+// a tombstone, and the row belongs to that newest generation (an older generation is a deleted incarnation of a
+// re-created resource). The rows stay in the lake, hidden, until the tombstone purge.
 import { type AddAction, duckdbTypeOf, quoteIdent, quoteLiteral, type Snapshot } from "@facsimile/lake";
 import { QueryArgumentError } from "../errors.js";
 
@@ -10,6 +15,13 @@ export interface WorkspaceViewOptions {
   readonly workspaceColumn: string;
   /** BOOLEAN column flagging a deleted resource; its rows are never shown. Absent column: nothing filtered. */
   readonly tombstoneColumn: string;
+  /**
+   * The resource identity and its LWW order: with all three columns (and the tombstone column) in a table, the rows
+   * of a resource whose newest record is a tombstone, or of an older generation than its newest, are hidden.
+   */
+  readonly resourceColumn: string;
+  readonly generationColumn: string;
+  readonly versionColumn: string;
   /** Columns never shown: the LWW machinery, meaningless to analysts. */
   readonly hiddenColumns: readonly string[];
   /** Columns whose names start with this are internal too ("" hides nothing by prefix). */
@@ -19,6 +31,9 @@ export interface WorkspaceViewOptions {
 export const WORKSPACE_VIEW_DEFAULTS: Readonly<WorkspaceViewOptions> = Object.freeze({
   workspaceColumn: "workspace_id",
   tombstoneColumn: "envelope_fields_is_tombstone",
+  resourceColumn: "envelope_fields_resource_ari_value",
+  generationColumn: "envelope_fields_generation_counter",
+  versionColumn: "envelope_fields_version",
   hiddenColumns: Object.freeze([
     "envelope_fields_is_tombstone",
     "envelope_fields_version",
@@ -55,9 +70,18 @@ export interface WorkspaceViewPlan {
   readonly snapshot: Snapshot;
   /** True when files were pruned by the workspace partition; false means every file is read and filtered. */
   readonly pruned: boolean;
-  /** SQL predicate over the table's rows: the workspace's, not tombstoned. */
+  /**
+   * Columns computed over the workspace's rows before the filter (`<window expression> AS <name>`), which
+   * rowFilter may use: select them beside the table's columns, then filter.
+   */
+  readonly derived: readonly string[];
+  /** SQL predicate over the table's rows and `derived`: the workspace's, not tombstoned, not deleted. */
   readonly rowFilter: string;
 }
+
+/** The derived columns' names: the newest record's tombstone flag and generation, per resource. */
+export const LATEST_TOMBSTONE = "__fx_latest_tombstone";
+export const LATEST_GENERATION = "__fx_latest_generation";
 
 export interface SkippedTablePlan {
   readonly kind: "skipped";
@@ -102,6 +126,19 @@ export function planWorkspaceView(
       return { kind: "skipped", name, reason: `${o.tombstoneColumn} is not BOOLEAN` };
     filters.push(`${quoteIdent(o.tombstoneColumn)} IS NOT TRUE`);
   }
+  const derived: string[] = [];
+  const has = (c: string) => fields.some((f) => f.name === c);
+  if (tombstone !== undefined && has(o.resourceColumn) && has(o.generationColumn) && has(o.versionColumn)) {
+    const [t, r, g, v] = [o.tombstoneColumn, o.resourceColumn, o.generationColumn, o.versionColumn].map(
+      quoteIdent,
+    );
+    const newest = `OVER (PARTITION BY ${r} ORDER BY ${g} DESC, ${v} DESC, coalesce(${t}, false) DESC)`;
+    derived.push(
+      `first_value(coalesce(${t}, false)) ${newest} AS ${LATEST_TOMBSTONE}`,
+      `first_value(${g}) ${newest} AS ${LATEST_GENERATION}`,
+    );
+    filters.push(`NOT ${LATEST_TOMBSTONE}`, `${g} IS NOT DISTINCT FROM ${LATEST_GENERATION}`);
+  }
   return {
     kind: "view",
     name,
@@ -109,6 +146,7 @@ export function planWorkspaceView(
     columns,
     snapshot: Object.freeze({ ...snapshot, files }),
     pruned,
+    derived,
     rowFilter: filters.join(" AND "),
   };
 }

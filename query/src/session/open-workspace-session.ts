@@ -94,8 +94,12 @@ export async function openWorkspaceSession(
 async function materialize(db: SandboxDb, table: Table, plan: WorkspaceViewPlan): Promise<SessionTable> {
   const scan = await readTable(table, { snapshot: plan.snapshot });
   const columns = plan.columns.map((c) => quoteIdent(c.name)).join(", ");
+  const source =
+    plan.derived.length === 0
+      ? `(${scan.sql})`
+      : `(SELECT *, ${plan.derived.join(", ")} FROM (${scan.sql}) AS __fx_rows)`;
   await db.connection.run(
-    `CREATE TABLE ${quoteIdent(plan.name)} AS SELECT ${columns} FROM (${scan.sql}) AS __fx_source ` +
+    `CREATE TABLE ${quoteIdent(plan.name)} AS SELECT ${columns} FROM ${source} AS __fx_source ` +
       `WHERE ${plan.rowFilter}`,
   );
   const count = await db.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdent(plan.name)}`);
