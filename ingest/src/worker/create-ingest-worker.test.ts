@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLocalTransport, createRegionTopics, type Transport } from "@facsimile/bus";
+import { createLocalTransport, createRegionTopics, type Transport, TransportError } from "@facsimile/bus";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { offloadUri } from "@facsimile/protocol";
@@ -110,6 +110,82 @@ describe("ingest worker on the local transport and a local lake", () => {
       expect(second.rows).toEqual(first.rows);
     } finally {
       duck.close();
+    }
+  });
+
+  it("retries retriable transport failures of its one-off calls (consume, caughtUp's offsets), not others", async () => {
+    const workload = generateWorkload(registry, store, {
+      seed: 3,
+      workspaces: 1,
+      issuesPerWorkspace: 2,
+      projectsPerWorkspace: 1,
+      pagesPerWorkspace: 1,
+      largeShare: 0,
+    });
+    await createRegionTopics(transport, "us", { partitions: 2 });
+    await publishWorkload(transport, store, "us", workload);
+    const { models } = await compileModels(registry);
+    const failures = new Map<string, number>();
+    /** The first two calls of each listed operation fail like Kafka right after topic creation. */
+    const flaky = (inner: Transport, fatal: string | undefined): Transport =>
+      new Proxy(inner, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== "function") return value;
+          const op = String(name);
+          if (!["consume", "latestOffsets", "committedOffsets"].includes(op)) return value.bind(target);
+          return async (...args: unknown[]) => {
+            const n = (failures.get(op) ?? 0) + 1;
+            failures.set(op, n);
+            if (op === fatal) throw new TransportError("TOPIC_AUTHORIZATION_FAILED", `${op} refused`);
+            if (n <= 2)
+              throw new TransportError("NOT_LEADER_FOR_PARTITION", `${op}: not the leader`, {
+                retriable: true,
+              });
+            return value.apply(target, args);
+          };
+        },
+      });
+    const make = (t: Transport, groupId: string) =>
+      createIngestWorker({
+        region: "us",
+        transport: t,
+        store,
+        registry,
+        models,
+        options: {
+          groupId,
+          maxWaitMs: 20,
+          mergePollMs: 100,
+          retryInitialMs: 5,
+          retryMaxMs: 20,
+          lagIntervalMs: 60_000,
+          table: { scratchDir: join(dir, "scratch"), cacheDir: join(dir, "cache") },
+          duckdb: { config: { threads: "1" } },
+        },
+      });
+    const worker = make(flaky(transport, undefined), "flaky");
+    await worker.start();
+    try {
+      await untilCaughtUp(worker);
+    } finally {
+      await worker.stop();
+    }
+    expect(worker.metrics.recordsIn.get({ region: "us" })).toBe(workload.deliveries.length);
+    for (const op of ["consume", "latestOffsets", "committedOffsets"])
+      expect(failures.get(op), op).toBeGreaterThan(2);
+
+    failures.clear();
+    const refused = make(flaky(transport, "latestOffsets"), "refused");
+    await refused.start();
+    try {
+      // The lag watcher's first reading (it only logs a failure) is made during start().
+      const before = failures.get("latestOffsets") ?? 0;
+      await expect(refused.caughtUp()).rejects.toThrow("latestOffsets refused");
+      // Not retriable: one call, no retry.
+      expect(failures.get("latestOffsets")).toBe(before + 1);
+    } finally {
+      await refused.stop();
     }
   });
 });

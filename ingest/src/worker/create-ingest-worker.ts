@@ -19,6 +19,7 @@ import { mergeAppId } from "../sink/sink-table.js";
 import { createBatchHandler } from "./handle-batch.js";
 import { DEFAULT_INGEST_WORKER_OPTIONS, type IngestWorkerOptions } from "./ingest-worker-options.js";
 import { MergeLoop } from "./merge-loop.js";
+import { retryTransient } from "./retry-transient.js";
 import { watchLag } from "./watch-lag.js";
 
 export interface IngestWorkerDeps {
@@ -102,6 +103,18 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
   });
   done.catch(() => undefined);
   let fatal: unknown;
+
+  /** Retry options of a one-off call (see retryTransient). */
+  const transient = (operation: string) => ({
+    budgetMs: o.retryBudgetMs,
+    initialBackoffMs: o.retryInitialMs,
+    maxBackoffMs: o.retryMaxMs,
+    stop: () => stopping,
+    onRetry: (err: unknown, _attempt: number, backoffMs: number) => {
+      metrics.batchFailures.inc({ region, stage: operation });
+      logger.warn("a transient failure; retrying", { region, operation, error: String(err), backoffMs });
+    },
+  });
 
   let worker: IngestWorker;
   const fail = (err: unknown): void => {
@@ -200,16 +213,20 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
           },
           o,
         );
-        consumer = await transport.consume({
-          groupId,
-          topics: [topic],
-          maxBatchSize: o.maxBatchSize,
-          maxWaitMs: o.maxWaitMs,
-          startFrom: o.startFrom,
-          onBatch,
-          onAssignment: (assigned) =>
-            logger.info("partitions assigned", { region, partitions: assigned.length }),
-        });
+        consumer = await retryTransient(
+          () =>
+            transport.consume({
+              groupId,
+              topics: [topic],
+              maxBatchSize: o.maxBatchSize,
+              maxWaitMs: o.maxWaitMs,
+              startFrom: o.startFrom,
+              onBatch,
+              onAssignment: (assigned) =>
+                logger.info("partitions assigned", { region, partitions: assigned.length }),
+            }),
+          transient("consume"),
+        );
         consumer.done.catch(fail);
         stopLag = watchLag({ transport, groupId, topic, consumer, metrics, region, logger }, o.lagIntervalMs);
       }
@@ -247,8 +264,8 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
       if (inFlight) return false;
       if (appending) {
         const [high, committed] = await Promise.all([
-          transport.latestOffsets(topic),
-          transport.committedOffsets(groupId, topic),
+          retryTransient(() => transport.latestOffsets(topic), transient("latestOffsets")),
+          retryTransient(() => transport.committedOffsets(groupId, topic), transient("committedOffsets")),
         ]);
         const at = new Map(committed.map((c) => [c.partition, c.offset]));
         if (high.some((h) => h.offset > (at.get(h.partition) ?? 0n))) return false;

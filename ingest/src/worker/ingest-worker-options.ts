@@ -30,6 +30,11 @@ export interface IngestWorkerOptions {
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
   /**
+   * How long a one-off transport or store call (the consumer's start, caughtUp()'s offset reads, the merge loop's
+   * poll of the sink head) is retried while its failures are retriable.
+   */
+  readonly retryBudgetMs: number;
+  /**
    * Checkpoint interval of the sink, in commits (one per micro-batch): a checkpoint rewrites the whole file list,
    * which grows with every batch, so it is taken less often than the lake's default of 10.
    */
@@ -57,6 +62,7 @@ export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Obje
   lagIntervalMs: 5_000,
   retryInitialMs: 200,
   retryMaxMs: 10_000,
+  retryBudgetMs: 60_000,
   sinkCheckpointInterval: 30,
   table: Object.freeze({}),
   duckdb: Object.freeze({}),

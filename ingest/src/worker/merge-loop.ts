@@ -4,7 +4,7 @@
 // next one, in one commit per target. A commit conflict or a transient error re-reads the targets' positions
 // and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
 import { type ConsumedMessage, dlqTopic, type Logger, type Transport } from "@facsimile/bus";
-import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
+import { isRetriable, RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import { isCommitConflictError, type Table } from "@facsimile/lake";
 import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
@@ -135,7 +135,16 @@ export class MergeLoop {
         const now = this.deps.clock();
         if (now - lastPoll >= this.options.pollMs && !this.stopping) {
           lastPoll = now;
-          this.seenHead = Math.max(this.seenHead, await readSinkHead(this.deps.sink));
+          try {
+            this.seenHead = Math.max(this.seenHead, await readSinkHead(this.deps.sink));
+          } catch (err) {
+            // A transient store failure: this poll learns nothing, the next one (pollMs later) tries again.
+            if (!isRetriable(err)) throw err;
+            this.deps.metrics.batchFailures.inc({ region: this.deps.region, stage: "merge-poll" });
+            this.deps.logger.warn("polling the sink head failed; polling again later", {
+              error: String(err),
+            });
+          }
           head = Math.max(head, this.seenHead);
         }
         const outcome = await this.mergeUpTo(head, lastPoll);
