@@ -3,7 +3,9 @@
 // relation, the model's SQL runs over it, and its writer commits the result under the target's txn (appId
 // mergeAppId(sink), version = `to`), so a replay after a crash skips what was committed. Writers get one plan:
 // a concurrent commit to the same table makes the round fail with CommitConflictError, and the caller re-reads
-// positions and starts over rather than committing rows computed from a stale position.
+// positions and starts over rather than committing rows computed from a stale position. Pipelined: an entity's
+// targets are written (writeConcurrency lanes) while the next entity is loaded and transformed; records rejected
+// for an entity are dead-lettered before any of its targets commits.
 import type { Table, WriteResult } from "@facsimile/lake";
 import { writeBatch } from "@facsimile/lake";
 import type { SchemaRegistry } from "@facsimile/schemas";
@@ -11,6 +13,7 @@ import { type CompiledModel, createSourceTable, loadSourceRows } from "@facsimil
 import type { DeadLetterReason } from "../errors.js";
 import { runModel } from "./run-model.js";
 import type { SinkRecord } from "./sink-record.js";
+import { writeLanes } from "./write-lanes.js";
 
 export interface MergeTarget {
   readonly model: CompiledModel;
@@ -95,12 +98,30 @@ export async function runMergeRound(
       if (list === undefined) byEntity.set(r.entity, [r]);
       else list.push(r);
     }
-    const rejections: MergeRejection[] = [...rejected];
-    const outputs: { target: MergeTarget; table: string; records: SinkRecord[] }[] = [];
+    // Undecodable sink rows are dead-lettered before any target of the round commits.
+    if (rejected.length > 0) await deps.deadLetter(rejected);
+    rejectedCount += rejected.length;
     const temps: string[] = [];
-    const transformStart = performance.now();
+    // Pipelined: an entity's outputs go to the write lanes as soon as its models ran (and its rejections were
+    // dead-lettered), so the next entity's source load and models run while those targets are written.
+    const writes$ = writeLanes(options.writeConcurrency, async (o: Output) => {
+      const writeStart = performance.now();
+      const result = await writeBatch(
+        o.target.table,
+        o.target.model.writer,
+        { table: o.table },
+        { appId: deps.appId, version: to },
+        { maxPlans: 1 },
+      );
+      writes.push({ table: o.target.model.table, result, ms: Math.round(performance.now() - writeStart) });
+      next.set(o.target.model.table, { txn: to, caughtUp: to });
+      for (const r of o.records) merged.set(keyOf(r), r);
+    });
+    let failure: unknown;
     try {
       for (const entity of new Set(targets.map((t) => t.model.entities[0] as string))) {
+        if (writes$.failed()) break;
+        const transformStart = performance.now();
         const mine = targets.filter((t) => t.model.entities[0] === entity);
         let entityRecords = byEntity.get(entity) ?? [];
         const lagging = mine.filter(
@@ -110,6 +131,8 @@ export async function runMergeRound(
           for (const t of mine) next.set(t.model.table, { ...position(positions, t), caughtUp: to });
           continue;
         }
+        const rejections: MergeRejection[] = [];
+        const outputs: Output[] = [];
         const source = await createSourceTable(conn, deps.registry, entity);
         temps.push(source.name);
         const load = await loadSourceRows(conn, source, entityRecords, {
@@ -149,44 +172,29 @@ export async function runMergeRound(
         for (const t of mine)
           if (!outputs.some((o) => o.target === t))
             next.set(t.model.table, { ...position(positions, t), caughtUp: to });
+        transformMs += performance.now() - transformStart;
+        // The entity's rejections are dead-lettered before any of its targets commits.
+        if (rejections.length > 0) await deps.deadLetter(rejections);
+        rejectedCount += rejections.length;
+        for (const o of outputs) writes$.push(o);
       }
-      transformMs += performance.now() - transformStart;
-      if (rejections.length > 0) await deps.deadLetter(rejections);
-      rejectedCount += rejections.length;
-      let failure: unknown;
-      let cursor = 0;
-      const writer = async (): Promise<void> => {
-        while (cursor < outputs.length && failure === undefined) {
-          const o = outputs[cursor++] as (typeof outputs)[number];
-          const writeStart = performance.now();
-          try {
-            const result = await writeBatch(
-              o.target.table,
-              o.target.model.writer,
-              { table: o.table },
-              { appId: deps.appId, version: to },
-              { maxPlans: 1 },
-            );
-            writes.push({
-              table: o.target.model.table,
-              result,
-              ms: Math.round(performance.now() - writeStart),
-            });
-            next.set(o.target.model.table, { txn: to, caughtUp: to });
-            for (const r of o.records) merged.set(keyOf(r), r);
-          } catch (err) {
-            failure ??= err;
-          }
-        }
-      };
-      const lanes = Math.max(1, Math.min(options.writeConcurrency, outputs.length));
-      await Promise.all(Array.from({ length: lanes }, writer));
-      if (failure !== undefined) throw failure;
+    } catch (err) {
+      failure = err;
     } finally {
+      // The lanes read the model outputs: they finish before the temps go.
+      const writeFailure = await writes$.close();
+      failure ??= writeFailure;
       for (const t of temps) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     }
+    if (failure !== undefined) throw failure;
   }
   return { positions: next, records: [...merged.values()], writes, rejected: rejectedCount, transformMs };
+}
+
+interface Output {
+  readonly target: MergeTarget;
+  readonly table: string;
+  records: SinkRecord[];
 }
 
 function position(positions: ReadonlyMap<string, TargetPosition>, t: MergeTarget): TargetPosition {

@@ -11,7 +11,7 @@ export interface SinkVersionCacheOptions {
 }
 
 export const DEFAULT_SINK_VERSION_CACHE_OPTIONS: Readonly<SinkVersionCacheOptions> = Object.freeze({
-  maxRecords: 500_000,
+  maxRecords: 200_000,
 });
 
 export class SinkVersionCache {

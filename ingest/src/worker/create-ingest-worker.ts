@@ -206,6 +206,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             clock,
             mergeLoop: () => mergeLoop,
             stopping: () => stopping,
+            unmergedRecords: () => cache.size.records,
             onState: (event) => {
               if (event === "committed") batches++;
               else inFlight = event === "started";

@@ -1,6 +1,7 @@
 // The consumer's onBatch: one micro-batch through processBatch (retried with backoff while the failure is
 // retriable and the worker is not stopping), then the Kafka offsets, then backpressure: the consumer does not run
-// more than maxMergeLagVersions sink versions ahead of the merge. A stopping worker abandons the batch
+// more than maxMergeLagVersions sink versions, nor more than cacheMaxRecords records, ahead of the merge (so the
+// merge takes its records from memory, and that memory is bounded). A stopping worker abandons the batch
 // uncommitted (it is delivered again). Nothing else commits offsets.
 import {
   type ConsumedBatch,
@@ -23,12 +24,16 @@ export interface BatchHandlerDeps {
   readonly stopping: () => boolean;
   /** Told when a batch starts (true) and ends (false), and when one was committed. */
   readonly onState: (event: "started" | "ended" | "committed") => void;
+  /** Records of this worker's sink versions the merge has not taken yet (the merge cache's). */
+  readonly unmergedRecords: () => number;
 }
 
 export interface BatchHandlerOptions {
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
   readonly maxMergeLagVersions: number;
+  /** Consumption also waits while this many records wait for the merge (so they stay in memory, bounded). */
+  readonly cacheMaxRecords: number;
 }
 
 export function createBatchHandler(
@@ -86,7 +91,11 @@ export function createBatchHandler(
     for (;;) {
       const merge = deps.mergeLoop();
       if (merge === undefined || deps.stopping()) break;
-      if (merge.head - merge.mergedThrough() <= o.maxMergeLagVersions) break;
+      if (
+        merge.head - merge.mergedThrough() <= o.maxMergeLagVersions &&
+        deps.unmergedRecords() < o.cacheMaxRecords
+      )
+        break;
       await merge.progress();
     }
   };

@@ -24,7 +24,10 @@ export interface IngestWorkerOptions {
   readonly mergeWriteConcurrency: number;
   /** How often the merge loop polls the sink for other workers' commits. */
   readonly mergePollMs: number;
-  /** Records of recent sink versions kept in memory for the merge (beyond it, the sink is read back). */
+  /**
+   * Records of recent sink versions kept in memory for the merge (beyond it, the sink is read back); consumption
+   * waits while this many of this worker's records wait for the merge, which bounds the worker's memory.
+   */
   readonly cacheMaxRecords: number;
   readonly lagIntervalMs: number;
   readonly retryInitialMs: number;
@@ -58,7 +61,7 @@ export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Obje
   idleAdvanceVersions: 100,
   mergeWriteConcurrency: 3,
   mergePollMs: 1_000,
-  cacheMaxRecords: 500_000,
+  cacheMaxRecords: 200_000,
   lagIntervalMs: 5_000,
   retryInitialMs: 200,
   retryMaxMs: 10_000,

@@ -349,4 +349,31 @@ describe("appendBatch", () => {
     expect(results.map((r) => r.rowsWritten).sort()).toEqual([0, 1]);
     expect((await readRows(a, { orderBy: "id" })).map((r) => r.id)).toEqual([0, 7]);
   });
+
+  it("counts a caller's table: split when it may exceed maxRowsPerFile, one file per partition when it cannot", async () => {
+    await lake.connection.run(
+      "CREATE TABLE big AS SELECT 'w' || (range % 2) AS ws, range AS n FROM range(300); " +
+        "CREATE TABLE small AS SELECT 'w' || (range % 2) AS ws, range AS n FROM range(80)",
+    );
+    const config = {
+      kind: "append" as const,
+      partitionColumns: ["ws"],
+      maxRowsPerFile: 100,
+      clusterBy: ["n"],
+    };
+    const big = lake.open("big");
+    await appendBatch(big, config, { table: "big" }, { appId: "a", version: 1 });
+    const bigFiles = [...(await loadSnapshot(big)).files.values()];
+    const records = (f: { stats?: string }) =>
+      (JSON.parse(f.stats ?? "{}") as { numRecords: number }).numRecords;
+    expect(Math.max(...bigFiles.map(records))).toBeLessThanOrEqual(100);
+    expect(bigFiles.map(records).reduce((a, b) => a + b, 0)).toBe(300);
+    const small = lake.open("small");
+    await appendBatch(small, config, { table: "small" }, { appId: "a", version: 1 });
+    const smallFiles = [...(await loadSnapshot(small)).files.values()];
+    expect(smallFiles.map((f) => [f.partitionValues.ws, records(f)]).sort()).toEqual([
+      ["w0", 40],
+      ["w1", 40],
+    ]);
+  });
 });

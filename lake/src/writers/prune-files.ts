@@ -51,21 +51,25 @@ export async function candidateFiles(
       ...pcols.map((c, j) => [`p${j}`, a.partitionValues[c] ?? null]),
     ]),
   );
+  const types = new Map(snapshot.schema.fields.map((f) => [f.name, duckdbTypeOf(f.type)]));
+  // The bounds are parsed once per file into typed columns (not once per file and batch key in the join).
+  const bound = (side: string, c: string) =>
+    `TRY_CAST(json_extract_string(r.stats, ${quoteLiteral(`$.${side}.${JSON.stringify(c)}`)}) AS ${types.get(c)})`;
+  const bounds = keyColumns.flatMap((c, k) => [
+    `${bound("minValues", c)} AS __fx_min${k}`,
+    `${bound("maxValues", c)} AS __fx_max${k}`,
+  ]);
   await table.duckdb.run(
-    `CREATE TEMP TABLE ${files} AS SELECT r.* FROM (SELECT unnest(from_json($1::JSON, ${quoteLiteral(structure)})) AS r)`,
+    `CREATE TEMP TABLE ${files} AS SELECT r.i, ${[...pcols.map((_, i) => `r.p${i}`), ...bounds].join(", ")} ` +
+      `FROM (SELECT unnest(from_json($1::JSON, ${quoteLiteral(structure)})) AS r)`,
     [JSON.stringify(rows)],
   );
   try {
-    const types = new Map(snapshot.schema.fields.map((f) => [f.name, duckdbTypeOf(f.type)]));
     const on = pcols.map((_, i) => `f.p${i} IS NOT DISTINCT FROM k.${quoteIdent(`__fx_p${i}`)}`);
-    const within = keyColumns.flatMap((c) => {
-      const bound = (side: string) =>
-        `TRY_CAST(json_extract_string(f.stats, ${quoteLiteral(`$.${side}.${JSON.stringify(c)}`)}) AS ${types.get(c)})`;
-      return [
-        `(${bound("minValues")} IS NULL OR k.${quoteIdent(c)} >= ${bound("minValues")})`,
-        `(${bound("maxValues")} IS NULL OR k.${quoteIdent(c)} <= ${bound("maxValues")})`,
-      ];
-    });
+    const within = keyColumns.flatMap((c, k) => [
+      `(f.__fx_min${k} IS NULL OR k.${quoteIdent(c)} >= f.__fx_min${k})`,
+      `(f.__fx_max${k} IS NULL OR k.${quoteIdent(c)} <= f.__fx_max${k})`,
+    ]);
     const keys =
       `SELECT DISTINCT ${[...pcols.map((c, i) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(`__fx_p${i}`)}`), ...keyColumns.map(quoteIdent)].join(", ")} ` +
       `FROM ${batch}`;
