@@ -20,7 +20,12 @@ export {
   IngestStateError,
   isIngestError,
 } from "./errors.js";
-export { readMergePosition, readSinkHead } from "./merge/read-merge-position.js";
+export { mergeTxns, partitionMergeAppId, partitionPositions } from "./merge/merge-txns.js";
+export {
+  readMergePosition,
+  readPartitionMergePositions,
+  readSinkHead,
+} from "./merge/read-merge-position.js";
 export { addedFiles, readSinkRange, type SinkRange } from "./merge/read-sink-range.js";
 export {
   type MergeRejection,

@@ -1,12 +1,12 @@
 // Step 5, one round of the merge stage: bring every target table up to sink version `to`. Per target, the records
 // of sink versions (position, to] (from memory, else read from the sink) are loaded into the entity's source
-// relation, the model's SQL runs over it, and its writer commits the result under the target's txn (appId
-// mergeAppId(sink), version = `to`), so a replay after a crash skips what was committed. Writers get one plan:
+// relation, the model's SQL runs over it, and its writer commits the result under the target's txns (one per Kafka
+// partition merged, see merge-txns.ts; version = `to`), so a replay after a crash skips what was committed. Writers get one plan:
 // a concurrent commit to the same table makes the round fail with CommitConflictError, and the caller re-reads
 // positions and starts over rather than committing rows computed from a stale position. Pipelined: an entity's
 // targets are written (writeConcurrency lanes) while the next entity is loaded and transformed; records rejected
 // for an entity are dead-lettered before any of its targets commits.
-import type { Table, WriteResult } from "@facsimile/lake";
+import type { Table, Txns, WriteResult } from "@facsimile/lake";
 import { writeBatch } from "@facsimile/lake";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import { type CompiledModel, createSourceTable, loadSourceRows } from "@facsimile/transforms";
@@ -38,7 +38,8 @@ export interface MergeRoundDeps {
   readonly sink: Table;
   readonly registry: SchemaRegistry;
   readonly targets: readonly MergeTarget[];
-  readonly appId: string;
+  /** The txns a commit of the round up to sink version `to` records on a target (see merge-txns.ts). */
+  readonly txnsAt: (to: number) => Txns;
   /** Records of sink versions (from, to]: the cache, else the sink. */
   readonly recordsOf: (
     from: number,
@@ -110,7 +111,7 @@ export async function runMergeRound(
         o.target.table,
         o.target.model.writer,
         { table: o.table },
-        { appId: deps.appId, version: to },
+        deps.txnsAt(to),
         { maxPlans: 1 },
       );
       writes.push({ table: o.target.model.table, result, ms: Math.round(performance.now() - writeStart) });

@@ -174,6 +174,14 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             retryMaxMs: o.retryMaxMs,
           },
         );
+        if (!appending) {
+          // A merge-only worker merges every partition (it is in no consumer group).
+          const count = await retryTransient(
+            () => transport.partitionCount(topic),
+            transient("partitionCount"),
+          );
+          mergeLoop.setOwned(Array.from({ length: count ?? 0 }, (_, p) => p));
+        }
         mergeLoop.start().catch(fail);
       }
       if (appending) {
@@ -223,8 +231,12 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
               maxWaitMs: o.maxWaitMs,
               startFrom: o.startFrom,
               onBatch,
-              onAssignment: (assigned) =>
-                logger.info("partitions assigned", { region, partitions: assigned.length }),
+              onAssignment: (assigned) => {
+                logger.info("partitions assigned", { region, partitions: assigned.length });
+                // The merge follows the assignment; a stopping worker drains what it owned last.
+                if (!stopping)
+                  mergeLoop?.setOwned(assigned.filter((tp) => tp.topic === topic).map((tp) => tp.partition));
+              },
             }),
           transient("consume"),
         );

@@ -5,10 +5,17 @@
 // and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
 import { type ConsumedMessage, dlqTopic, type Logger, type Transport } from "@facsimile/bus";
 import { isRetriable, RetryExhausted, retryWithinBudget } from "@facsimile/core";
-import { isCommitConflictError, type Table } from "@facsimile/lake";
+import {
+  isCommitConflictError,
+  isTxnsPartlyCommittedError,
+  loadSnapshot,
+  type Table,
+  TableNotFoundError,
+} from "@facsimile/lake";
 import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
-import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
+import { mergeTxns, partitionPositions } from "../merge/merge-txns.js";
+import { readSinkHead } from "../merge/read-merge-position.js";
 import { readSinkRange } from "../merge/read-sink-range.js";
 import {
   type MergeRejection,
@@ -44,8 +51,15 @@ export interface MergeLoopOptions {
   readonly retryMaxMs: number;
 }
 
+const positionKey = (table: string, partition: number): string => `${table}#${partition}`;
+
 export class MergeLoop {
+  /** Per target and owned partition (positionKey). */
   private positions = new Map<string, TargetPosition>();
+  /** The records-topic partitions this worker merges; undefined until the first assignment. */
+  private owned: readonly number[] | undefined;
+  /** The partitions `positions` were read for (a round merges these; a change of `owned` re-reads them first). */
+  private positionsFor: readonly number[] = [];
   private positionsKnown = false;
   private ownHead = -1;
   private seenHead = -1;
@@ -75,16 +89,53 @@ export class MergeLoop {
     this.wakeUp?.();
   }
 
-  /** The lowest sink version every target has merged (or has nothing to merge up to); -1 before the first round. */
+  /**
+   * The partitions of the records topic this worker merges (the consumer group's assignment; every partition for
+   * a merge-only worker). A change makes the next round re-read the positions of the partitions now owned.
+   */
+  setOwned(partitions: readonly number[]): void {
+    const next = [...new Set(partitions)].sort((a, b) => a - b);
+    if (this.owned !== undefined && next.join() === this.owned.join()) return;
+    this.owned = next;
+    this.positionsKnown = false;
+    this.wakeUp?.();
+  }
+
+  /** The partitions merged (a copy), undefined before the first assignment. */
+  get ownedPartitions(): readonly number[] | undefined {
+    return this.owned === undefined ? undefined : [...this.owned];
+  }
+
+  /**
+   * The lowest sink version every target has merged for every owned partition (or has nothing of them to merge up
+   * to); -1 before the first round or the first assignment.
+   */
   mergedThrough(): number {
     if (this.deps.targets.length === 0) return Number.MAX_SAFE_INTEGER;
-    if (!this.positionsKnown) return -1;
+    if (!this.positionsKnown || this.owned === undefined) return -1;
     let low = Number.MAX_SAFE_INTEGER;
-    for (const t of this.deps.targets) {
-      const p = this.positions.get(t.model.table);
-      low = Math.min(low, p === undefined ? -1 : Math.max(p.txn, p.caughtUp));
-    }
+    for (const t of this.deps.targets)
+      for (const partition of this.owned) {
+        const p = this.positions.get(positionKey(t.model.table, partition));
+        low = Math.min(low, p === undefined ? -1 : Math.max(p.txn, p.caughtUp));
+      }
     return low;
+  }
+
+  /** Per target: the lowest position of the owned partitions (what a round merges from). */
+  private tablePositions(owned: readonly number[]): Map<string, TargetPosition> {
+    const out = new Map<string, TargetPosition>();
+    for (const t of this.deps.targets) {
+      let txn = Number.MAX_SAFE_INTEGER;
+      let caughtUp = Number.MAX_SAFE_INTEGER;
+      for (const partition of owned) {
+        const p = this.positions.get(positionKey(t.model.table, partition)) ?? { txn: -1, caughtUp: -1 };
+        txn = Math.min(txn, p.txn);
+        caughtUp = Math.min(caughtUp, Math.max(p.txn, p.caughtUp));
+      }
+      out.set(t.model.table, { txn, caughtUp });
+    }
+    return out;
   }
 
   /** True once the loop has read the targets' positions and the sink head at least once. */
@@ -171,6 +222,8 @@ export class MergeLoop {
         async (attempt) => {
           if (attempt > 1) return "again";
           try {
+            // Nothing is merged before the consumer group assigned this worker its partitions.
+            if (this.owned === undefined) return "idle";
             if (!this.positionsKnown) await this.readPositions();
             if (lastPoll > 0) this.checked = true;
             if (this.mergedThrough() >= head) return "idle";
@@ -178,7 +231,9 @@ export class MergeLoop {
             return "merged";
           } catch (err) {
             this.positionsKnown = false;
-            if (!isCommitConflictError(err)) throw err;
+            // A partly committed set of txns: another worker merged one of our partitions meanwhile (it owns it
+            // now, or owned it a moment ago); like a lost race, re-read the positions.
+            if (!isCommitConflictError(err) && !isTxnsPartlyCommittedError(err)) throw err;
             this.deps.metrics.commitConflicts.inc({ region: this.deps.region, table: "merge" });
             this.deps.logger.info("merge round lost a commit race; starting over", { error: String(err) });
             return "again";
@@ -218,14 +273,22 @@ export class MergeLoop {
   }
 
   private async readPositions(): Promise<void> {
+    const owned = this.owned ?? [];
     const next = new Map<string, TargetPosition>();
     for (const t of this.deps.targets) {
-      const txn = await readMergePosition(t.table, this.deps.appId);
-      const old = this.positions.get(t.model.table);
-      // What a round learnt (nothing to do up to caughtUp) stays true whatever the txn says.
-      next.set(t.model.table, { txn, caughtUp: Math.max(txn, old?.caughtUp ?? -1) });
+      const snapshot = await loadSnapshot(t.table).catch((err: unknown) => {
+        if (err instanceof TableNotFoundError) return undefined;
+        throw err;
+      });
+      for (const [partition, txn] of partitionPositions(snapshot, this.deps.appId, owned)) {
+        const key = positionKey(t.model.table, partition);
+        const old = this.positions.get(key);
+        // What a round learnt (nothing to do up to caughtUp) stays true whatever the txn says.
+        next.set(key, { txn, caughtUp: Math.max(txn, old?.caughtUp ?? -1) });
+      }
     }
     this.positions = next;
+    this.positionsFor = owned;
     this.positionsKnown = true;
   }
 
@@ -234,12 +297,14 @@ export class MergeLoop {
     const region = deps.region;
     const started = performance.now();
     let readMs = 0;
+    const owned = this.positionsFor;
+    const mine = new Set(owned);
     const result = await runMergeRound(
       {
         sink: deps.sink,
         registry: deps.registry,
         targets: deps.targets,
-        appId: deps.appId,
+        txnsAt: (to) => mergeTxns(deps.appId, owned, to),
         clock: deps.clock,
         recordsOf: async (from, to) => {
           const { records, missing } = deps.cache.range(from, to);
@@ -256,18 +321,30 @@ export class MergeLoop {
                 detail: u.error instanceof Error ? u.error.message : String(u.error),
               });
           }
-          return { records, rejected };
+          // Only the owned partitions' records: the other partitions' workspaces are merged by their owners.
+          return {
+            records: records.filter((r) => mine.has(r.kafkaPartition)),
+            rejected: rejected.filter((j) => mine.has(j.record.kafkaPartition)),
+          };
         },
         deadLetter: (rejections) => this.deadLetter(rejections),
       },
-      this.positions,
+      this.tablePositions(owned),
       head,
       {
         idleAdvanceVersions: this.options.idleAdvanceVersions,
         writeConcurrency: this.options.writeConcurrency,
       },
     );
-    this.positions = new Map(result.positions);
+    for (const [table, r] of result.positions)
+      for (const partition of owned) {
+        const key = positionKey(table, partition);
+        const old = this.positions.get(key) ?? { txn: -1, caughtUp: -1 };
+        this.positions.set(key, {
+          txn: Math.max(old.txn, r.txn),
+          caughtUp: Math.max(old.caughtUp, r.caughtUp),
+        });
+      }
     const committedAt = deps.clock();
     for (const w of result.writes) {
       if (w.result.status === "committed") deps.metrics.commits.inc({ region, stage: "merge" });
