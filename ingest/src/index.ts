@@ -79,6 +79,7 @@ export {
   type SinkColumn,
   sinkAppId,
 } from "./sink/sink-table.js";
+export { type MergeCommits, readMergeCommits } from "./testing/merge-commits.js";
 export { type VerifyTablesInput, type VerifyTablesResult, verifyTables } from "./testing/verify-tables.js";
 
 // Test and benchmark support: generated workloads with their last-writer-wins oracle, and the table check.

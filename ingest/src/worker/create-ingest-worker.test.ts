@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionPositions } from "../merge/merge-txns.js";
 import { readSinkHead } from "../merge/read-merge-position.js";
 import { mergeAppId } from "../sink/sink-table.js";
+import { readMergeCommits } from "../testing/merge-commits.js";
 import { verifyTables } from "../testing/verify-tables.js";
 import { generateWorkload, lwwOracle, publishWorkload } from "../testing/workload.js";
 import { createIngestWorker, type IngestWorker } from "./create-ingest-worker.js";
@@ -192,6 +193,83 @@ describe("ingest worker on the local transport and a local lake", () => {
       expect(failures.get("latestOffsets")).toBe(before + 1);
     } finally {
       await refused.stop();
+    }
+  });
+
+  it("splits the merge between two workers of one group by partition and hands it over when one stops", async () => {
+    await createRegionTopics(transport, "ap", { partitions: 4 });
+    const first = generateWorkload(registry, store, {
+      seed: 11,
+      workspaces: 8,
+      issuesPerWorkspace: 4,
+      largeShare: 0,
+    });
+    const second = generateWorkload(registry, store, {
+      seed: 12,
+      workspaces: 8,
+      issuesPerWorkspace: 4,
+      largeShare: 0,
+    });
+    const { models } = await compileModels(registry);
+    const make = () =>
+      createIngestWorker({
+        region: "ap",
+        transport,
+        store,
+        registry,
+        models,
+        options: {
+          maxBatchSize: 30,
+          maxWaitMs: 20,
+          mergePollMs: 100,
+          idleAdvanceVersions: 1_000,
+          lagIntervalMs: 60_000,
+          table: { scratchDir: join(dir, "scratch"), cacheDir: join(dir, "cache") },
+          duckdb: { config: { threads: "1" } },
+        },
+      });
+    const a = make();
+    const b = make();
+    await a.start();
+    await b.start();
+    try {
+      await publishWorkload(transport, store, "ap", first);
+      await untilCaughtUp(a);
+      await untilCaughtUp(b);
+      // Both merged, each its own partitions' records.
+      const merged = (w: IngestWorker) => w.metrics.recordsOut.get({ region: "ap", stage: "merge" }) ?? 0;
+      expect(merged(a)).toBeGreaterThan(0);
+      expect(merged(b)).toBeGreaterThan(0);
+      // b leaves: a owns every partition and merges what arrives next, including b's workspaces.
+      await b.stop();
+      await publishWorkload(transport, store, "ap", second);
+      await untilCaughtUp(a);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    const duck = await openDuckDb();
+    try {
+      const records = [...first.records, ...second.records];
+      const check = await verifyTables({
+        store,
+        region: "ap",
+        connection: duck.connection,
+        registry,
+        winners: lwwOracle(records),
+        delivered: [...first.deliveries, ...second.deliveries],
+      });
+      expect(check.differences).toEqual([]);
+      const commits = await readMergeCommits(
+        store,
+        "ap",
+        models.map((m) => m.table),
+        mergeAppId(regionLayout.sink("ap")),
+      );
+      expect(commits.doubled).toEqual([]);
+      expect(commits.byTable.jira_issue).toBeGreaterThan(1);
+    } finally {
+      duck.close();
     }
   });
 });
