@@ -14,6 +14,7 @@ function isReport(x: unknown): x is BenchReport {
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
+  "ingest-scale-out": () => import("./ingest-scale-out.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),

@@ -48,6 +48,8 @@ export interface IngestProgress {
   readonly mergedThrough: number;
   readonly batches: number;
   readonly inFlight: boolean;
+  /** The records-topic partitions whose merge this worker owns (undefined before the first assignment). */
+  readonly mergePartitions: readonly number[] | undefined;
 }
 
 export interface IngestWorker {
@@ -270,6 +272,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
         mergedThrough: mergeLoop?.mergedThrough() ?? -1,
         batches,
         inFlight,
+        mergePartitions: mergeLoop?.ownedPartitions,
       };
     },
 
