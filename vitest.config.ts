@@ -15,6 +15,7 @@ const packages = [
   "ingest",
   "query",
   "demo",
+  "autoscale",
   "cli",
   "test",
   "bench",

@@ -42,10 +42,14 @@ export interface IngestMetrics {
   readonly commits: Counter;
   readonly batchFailures: Counter;
   readonly freshness: Histogram;
+  readonly busySeconds: Counter;
+  readonly busyRatio: Gauge;
   /** Counts records consumed (for the rate gauge as well). */
   countIn(n: number, now: number): void;
   /** Counts records written to a stage ("sink" or "merge"). */
   countOut(stage: "sink" | "merge", n: number, now: number): void;
+  /** Counts time spent handling a micro-batch (busy time, for the autoscaler's true-rate estimate). */
+  countBusy(ms: number, now: number): void;
   /** Refreshes the per-second gauges. */
   updateRates(now: number): void;
 }
@@ -89,9 +93,15 @@ export function createIngestMetrics(region: string): IngestMetrics {
       "Commit time minus record time, per record: stage=sink or stage=merge (target tables)",
       FRESHNESS_BUCKETS,
     ),
+    busySeconds: registry.counter(`${p}_busy_seconds_total`, "Seconds spent handling micro-batches"),
+    busyRatio: registry.gauge(
+      `${p}_busy_ratio`,
+      "Share of wall time spent handling micro-batches (10 s window): 1 is saturated",
+    ),
   };
   const inWindow = new RateWindow();
   const outWindows = { sink: new RateWindow(), merge: new RateWindow() };
+  const busyWindow = new RateWindow();
   return {
     ...m,
     countIn(n, now) {
@@ -102,8 +112,13 @@ export function createIngestMetrics(region: string): IngestMetrics {
       m.recordsOut.inc({ region, stage }, n);
       outWindows[stage].add(now, n);
     },
+    countBusy(ms, now) {
+      m.busySeconds.inc({ region }, ms / 1000);
+      busyWindow.add(now, ms);
+    },
     updateRates(now) {
       m.recordsInRate.set({ region }, inWindow.perSecond(now));
+      m.busyRatio.set({ region }, Math.min(1, busyWindow.perSecond(now) / 1000));
       for (const stage of ["sink", "merge"] as const)
         m.recordsOutRate.set({ region, stage }, outWindows[stage].perSecond(now));
     },

@@ -42,7 +42,7 @@ export function createBatchHandler(
 ): (batch: ConsumedBatch, consumer: GroupConsumer) => Promise<void> {
   const { metrics, logger } = deps;
   const region = deps.batch.region;
-  return async (batch, consumer) => {
+  const handle = async (batch: ConsumedBatch, consumer: GroupConsumer): Promise<void> => {
     if (deps.stopping()) return;
     deps.onState("started");
     try {
@@ -97,6 +97,16 @@ export function createBatchHandler(
       )
         break;
       await merge.progress();
+    }
+  };
+  // Busy time: the whole handler, waiting for the merge included (what bounds this worker's rate).
+  return async (batch, consumer) => {
+    const started = deps.clock();
+    try {
+      await handle(batch, consumer);
+    } finally {
+      const now = deps.clock();
+      metrics.countBusy(now - started, now);
     }
   };
 }
