@@ -12,6 +12,7 @@ function isReport(x: unknown): x is BenchReport {
   return typeof x === "object" && x !== null && "figures" in x && "text" in x;
 }
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
+  "autoscale-sim": () => import("./autoscale-sim.js"),
   "bus-codec": () => import("./bus-codec.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-scale-out": () => import("./ingest-scale-out.js"),
@@ -38,7 +39,7 @@ async function runOne(name: string, bench: Bench, options: readonly string[], js
     console.log = log;
   }
   const out = isReport(report)
-    ? { bench: report.bench, options: report.options, figures: report.figures }
+    ? (report.json ?? { bench: report.bench, options: report.options, figures: report.figures })
     : { bench: name, lines };
   console.log(JSON.stringify(out));
 }

@@ -26,6 +26,8 @@ export interface BenchReport {
   readonly figures: readonly Figure[];
   /** The human-readable lines. */
   readonly text: string;
+  /** With `--json`, printed instead of { bench, options, figures } (a bench with a JSON shape of its own). */
+  readonly json?: unknown;
 }
 
 /** A figure compared with a baseline figure of the same run. */

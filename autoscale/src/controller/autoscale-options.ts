@@ -28,7 +28,7 @@ export const DEFAULT_AUTOSCALE_OPTIONS: Readonly<AutoscaleOptions> = Object.free
   catchUpMs: 60_000,
   targetUtilization: 0.7,
   band: 0.2,
-  scaleUpCooldownMs: 30_000,
+  scaleUpCooldownMs: 15_000,
   scaleDownCooldownMs: 120_000,
   saturatedBusyRatio: 0.9,
   minBusyForEstimate: 0.05,

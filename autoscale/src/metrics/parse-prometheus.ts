@@ -11,7 +11,7 @@ export interface MetricSample {
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/y;
 
-function unescape(v: string): string {
+function unescapeLabel(v: string): string {
   return v.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
 }
 
@@ -53,7 +53,7 @@ export function parsePrometheus(text: string, source = "metrics"): MetricSample[
           },
         );
       }
-      labels[l[1] as string] = unescape(l[2] as string);
+      labels[l[1] as string] = unescapeLabel(l[2] as string);
     }
     out.push({ name: m[1] as string, labels, value });
   }
