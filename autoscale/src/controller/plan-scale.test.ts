@@ -125,6 +125,14 @@ describe("planScale", () => {
       o,
     );
     expect(quiet.action).toBe("hold");
+    const trickle = planScale(
+      { now: NOW, current: 2, partitions: 12, workers: [worker(1, 5, 0.01, [10])] },
+      {},
+      o,
+    );
+    expect(trickle.action).toBe("hold");
+    const idle = planScale({ now: NOW, current: 2, partitions: 12, workers: [worker(1, 0, 0, [0])] }, {}, o);
+    expect(idle.desired).toBe(1);
   });
 
   it("keeps the last measured rate while every worker idles", () => {

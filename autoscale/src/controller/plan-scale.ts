@@ -99,9 +99,11 @@ export function planScale(input: ScaleInput, state: ScaleState, o: AutoscaleOpti
 
   let wanted: number;
   if (workerRate === undefined || workerRate <= 0) {
-    // No measured rate yet: step up by one while the backlog grows past the set point, else wait.
-    if (backlog <= 0) return hold("no worker rate measured yet");
-    wanted = current + 1;
+    // No measured rate yet: step up by one while the backlog is past the set point; with nothing arriving and
+    // no backlog the minimum suffices; else wait for a measurement.
+    if (backlog > 0) wanted = current + 1;
+    else if (arrival === 0) wanted = o.minWorkers;
+    else return hold("no worker rate measured yet");
   } else {
     const low = o.targetUtilization - o.band;
     const high = o.targetUtilization + o.band;

@@ -31,6 +31,8 @@ export interface SupervisorDeps {
   /** Where to write the state for `facsimile status`. */
   readonly stateFile?: string;
   readonly onPlan?: (plan: ScalePlan, workers: number) => void;
+  /** A worker process exited (stopped by the supervisor or on its own) with this code. */
+  readonly onExit?: (id: string, code: number | null, output: string) => void;
   readonly clock?: () => number;
 }
 
@@ -92,14 +94,21 @@ export function createSupervisor(deps: SupervisorDeps, options: Partial<Supervis
   };
 
   const stopWorker = (w: WorkerProcess): void => {
-    const p = w.stop(o.stopTimeoutMs).finally(() => stopping.delete(p));
+    const p = w
+      .stop(o.stopTimeoutMs)
+      .then((code) => deps.onExit?.(w.id, code, w.output()))
+      .finally(() => stopping.delete(p));
     stopping.add(p);
   };
 
   const supervisor: Supervisor = {
     async tick() {
-      for (let i = workers.length - 1; i >= 0; i--)
-        if ((workers[i] as WorkerProcess).exited()) workers.splice(i, 1);
+      for (let i = workers.length - 1; i >= 0; i--) {
+        const w = workers[i] as WorkerProcess;
+        if (!w.exited()) continue;
+        workers.splice(i, 1);
+        deps.onExit?.(w.id, await w.exit, w.output());
+      }
       const scraped = await Promise.all(
         workers.map(async (w) => {
           const url = w.metricsUrl();
