@@ -47,6 +47,8 @@ tables (regions/<region>/tables/<table>) with the transform models.
                            "deletionGeneration": 3}}}; without it no region or generation checks are made
   --models <dir>           hand-written models (default: transforms/models); defaults are generated per entity
   --group <id>             consumer group (default: facsimile-ingest-<region>)
+  --session-timeout <ms>   Kafka group session timeout: how soon a dead worker's partitions (and with them its
+                           merges) move to the others (default 30000; heartbeats every tenth of it)
   --stages <s>             all (default), append (sink only) or merge (targets only)
   --wrong-region <p>       reroute (default) or drop records whose workspace lives in another region
   --unknown-workspace <p>  dead-letter (default) or accept records of workspaces the directory lacks
@@ -69,6 +71,7 @@ const OPTIONS = {
   directory: { type: "string" },
   models: { type: "string" },
   group: { type: "string" },
+  "session-timeout": { type: "string" },
   stages: { type: "string", default: "all" },
   "wrong-region": { type: "string", default: "reroute" },
   "unknown-workspace": { type: "string", default: "dead-letter" },
@@ -157,6 +160,7 @@ const command: CliCommand = {
       const threads = integer("threads", values.threads, 1);
       const metricsPort = integer("metrics-port", values["metrics-port"], 0);
       const partitions = integer("partitions", values.partitions, 1) ?? 12;
+      const sessionTimeoutMs = integer("session-timeout", values["session-timeout"], 1_000);
       stopTimeoutMs = integer("stop-timeout", values["stop-timeout"], 0) ?? DEFAULT_STOP_TIMEOUT_MS;
       if (values.local === undefined && (brokers === undefined || brokers === ""))
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
@@ -191,6 +195,13 @@ const command: CliCommand = {
               brokers: (brokers ?? "").split(",").map((b) => b.trim()),
               clientId: `facsimile-ingest-${region}`,
               logger,
+              ...(sessionTimeoutMs === undefined
+                ? {}
+                : {
+                    sessionTimeoutMs,
+                    heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 10)),
+                    rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 10_000),
+                  }),
             });
       if (values["create-topics"] === true) await createRegionTopics(transport, region, { partitions });
       else if ((await transport.partitionCount(recordsTopic(region))) === undefined)

@@ -311,7 +311,7 @@ export class MergeLoop {
           const rejected: MergeRejection[] = [];
           for (const [a, b] of missing) {
             const readStart = performance.now();
-            const range = await readSinkRange(deps.sink, deps.registry, a, b);
+            const range = await readSinkRange(deps.sink, deps.registry, a, b, owned);
             readMs += performance.now() - readStart;
             for (const r of range.records) records.push(r);
             for (const u of range.undecodable)
