@@ -11,7 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
-import { generateWorkload, lwwOracle, publishWorkload, seededRandom, verifyTables } from "@facsimile/ingest";
+import {
+  generateWorkload,
+  lwwOracle,
+  publishWorkload,
+  seededRandom,
+  verifyTables,
+} from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import type { S3ObjectStore } from "@facsimile/object-store/s3";
 import { offloadUri } from "@facsimile/protocol";
