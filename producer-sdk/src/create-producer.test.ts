@@ -10,8 +10,16 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { waitFor } from "@facsimile/core/testing";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { S3ObjectStore } from "@facsimile/object-store/s3";
+import {
+  createRecordDecoder,
+  createStaticWorkspaceDirectory,
+  OffloadIntegrityError,
+  OffloadUnresolvableError,
+  offloadKey,
+} from "@facsimile/protocol";
 import {
   type ConfluencePageInput,
   type JiraIssueInput,
@@ -20,18 +28,13 @@ import {
 } from "@facsimile/schemas";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createProducer, type ProducerOptions } from "./create-producer.js";
-import { createRecordDecoder } from "./create-record-decoder.js";
 import {
   OffloadFailedError,
-  OffloadIntegrityError,
-  OffloadUnresolvableError,
   PayloadTooLargeError,
   ProducerClosedError,
   UnknownWorkspaceError,
   ValidationError,
 } from "./errors.js";
-import { offloadKey } from "./offload-payload.js";
-import { createStaticWorkspaceDirectory } from "./workspace-directory.js";
 
 const registry = loadDefaultRegistry();
 const root = await mkdtemp(join(tmpdir(), "facsimile-producer-"));
@@ -108,8 +111,7 @@ async function consumeAll(count: number): Promise<ConsumedMessage[]> {
       seen.push(...b.messages);
     },
   });
-  const deadline = Date.now() + 10_000;
-  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(`${count} messages`, () => seen.length >= count, { timeoutMs: 10_000, intervalMs: 10 });
   await c.stop();
   return seen;
 }

@@ -71,20 +71,3 @@ export class PublishFailedError extends FacsimileError {
     });
   }
 }
-
-/** An offloaded payload does not match its pointer (size or sha256): corrupt or replaced. Dead-letter it. */
-export class OffloadIntegrityError extends FacsimileError {
-  constructor(uri: string, problem: string) {
-    super("OFFLOAD_INTEGRITY", `offloaded payload ${uri} ${problem}`, { context: { uri } });
-  }
-}
-
-/** An offload pointer whose URI is not inside the decoder's object store, or whose object is missing. */
-export class OffloadUnresolvableError extends FacsimileError {
-  constructor(uri: string, storeUrl: string, problem: string, cause?: unknown) {
-    super("OFFLOAD_UNRESOLVABLE", `offload pointer ${uri} ${problem} (store ${storeUrl})`, {
-      context: { uri, storeUrl },
-      cause,
-    });
-  }
-}

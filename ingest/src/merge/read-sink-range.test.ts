@@ -15,7 +15,7 @@ import {
   txnVersion,
 } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
-import { createRecordDecoder } from "@facsimile/producer-sdk";
+import { createRecordDecoder } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyMessages } from "../records/classify-messages.js";
