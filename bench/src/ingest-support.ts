@@ -1,7 +1,6 @@
 // Shared parts of the ingest benchmarks (programs, not tests): the services they run against, a topic filled
 // with a generated workload, raw kafkajs consumption of that topic (the baseline every figure is a ratio of),
 // and a worker on a throwaway lake. Nothing here asserts; it measures and cleans up.
-
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
