@@ -5,6 +5,7 @@
 // plan reads those partitions (a concurrent change to them makes it plan again) and is redone for each snapshot.
 
 import { exclusive } from "../io/exclusive.js";
+import { numRecordsOf } from "../io/file-stats.js";
 import { localFiles } from "../io/local-files.js";
 import { scanSql } from "../io/scan-sql.js";
 import { quoteIdent } from "../io/sql-text.js";
@@ -88,7 +89,7 @@ async function planAppend(
     );
     sql += ` UNION ALL SELECT ${columns} FROM (${existing}) AS __fx_fold`;
     if (rowsAtMost !== undefined)
-      for (const a of fold) rowsAtMost += recordsOf(a) ?? Number.POSITIVE_INFINITY;
+      for (const a of fold) rowsAtMost += numRecordsOf(a) ?? Number.POSITIVE_INFINITY;
   }
   const written = await writeDataFiles(t, snapshot.schema, snapshot.partitionColumns, sql, {
     clusterBy: config.clusterBy ?? [],
@@ -101,7 +102,7 @@ async function planAppend(
     ...fold.map((a) => ({ remove: removeOf(a, now) })),
     ...written.adds.map((add) => ({ add })),
   ];
-  const folded = fold.reduce((n, a) => n + (recordsOf(a) ?? 0), 0);
+  const folded = fold.reduce((n, a) => n + (numRecordsOf(a) ?? 0), 0);
   return {
     actions,
     read: {
@@ -115,15 +116,4 @@ async function planAppend(
     rowsInBatch: written.rows - folded,
     rowsWritten: written.rows,
   };
-}
-
-/** numRecords from a file's stats, if it has them. */
-function recordsOf(add: AddAction): number | undefined {
-  if (add.stats === undefined) return undefined;
-  try {
-    const n = (JSON.parse(add.stats) as { numRecords?: unknown }).numRecords;
-    return typeof n === "number" ? n : undefined;
-  } catch {
-    return undefined;
-  }
 }
