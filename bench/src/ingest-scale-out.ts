@@ -11,13 +11,8 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { OutgoingMessage } from "@facsimile/bus";
-import {
-  deliveryMessage,
-  generateWorkload,
-  type IngestWorker,
-  mergeAppId,
-  readMergeCommits,
-} from "@facsimile/ingest";
+import { type IngestWorker, mergeAppId } from "@facsimile/ingest";
+import { deliveryMessage, generateWorkload, readMergeCommits } from "@facsimile/ingest/testing";
 import { regionLayout } from "@facsimile/lake";
 import { compileModels } from "@facsimile/transforms";
 import { type BenchEnv, benchEnv, benchWorker, produceAll, registry } from "./ingest-support.js";

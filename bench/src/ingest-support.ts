@@ -13,6 +13,7 @@ import {
   type Transport,
 } from "@facsimile/bus";
 import { createIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@facsimile/ingest";
+import { untilCaughtUp as waitUntilCaughtUp } from "@facsimile/ingest/testing";
 import { loadSnapshot, openDuckDb, openTable, regionLayout, tableExists } from "@facsimile/lake";
 import { LocalObjectStore, type ObjectStore, openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
@@ -118,8 +119,9 @@ export async function benchWorker(
   });
 }
 
-export async function untilCaughtUp(worker: IngestWorker, pollMs = 100): Promise<void> {
-  while (!(await worker.caughtUp())) await new Promise((r) => setTimeout(r, pollMs));
+/** Waits without a deadline: a large bench may take minutes to merge. */
+export function untilCaughtUp(worker: IngestWorker): Promise<void> {
+  return waitUntilCaughtUp(worker, { timeoutMs: Number.POSITIVE_INFINITY });
 }
 
 export function percentile(sorted: readonly number[], q: number): number {

@@ -9,7 +9,7 @@
 // or $BENCH_LAKE=s3://bucket/prefix with the S3_* settings).
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { deliveryMessage, generateWorkload } from "@facsimile/ingest";
+import { deliveryMessage, generateWorkload } from "@facsimile/ingest/testing";
 import {
   type BenchEnv,
   benchEnv,
@@ -50,6 +50,9 @@ export interface IngestThroughputResult {
   /** Highest RSS of this process (the worker's) while it ran, in MiB. */
   readonly rssMiB: number;
   readonly jsHeapMiB: number;
+  /** CPU time (every thread of this process: JS, DuckDB, libuv) per record, in microseconds. */
+  readonly rawCpuMicros: number;
+  readonly workerCpuMicros: number;
 }
 
 export async function runIngestThroughput(o: IngestThroughputOptions): Promise<IngestThroughputResult> {
@@ -82,7 +85,9 @@ async function measure(
   records: number,
   o: IngestThroughputOptions,
 ): Promise<IngestThroughputResult> {
+  const rawCpu = process.cpuUsage();
   const rawSeconds = await rawKafkajsSeconds(env, records);
+  const rawCpuUsed = process.cpuUsage(rawCpu);
 
   const worker = await benchWorker(
     env,
@@ -90,6 +95,7 @@ async function measure(
     process.env.BENCH_DEBUG !== undefined,
   );
   const rss = rssSampler();
+  const workerCpu = process.cpuUsage();
   const t0 = performance.now();
   await worker.start();
   let sinkAt = 0;
@@ -99,6 +105,7 @@ async function measure(
   }, 20);
   await untilCaughtUp(worker);
   const e2eSeconds = (performance.now() - t0) / 1000;
+  const workerCpuUsed = process.cpuUsage(workerCpu);
   clearInterval(sinkWatch);
   await worker.stop();
   const sinkSeconds = sinkAt === 0 ? e2eSeconds : (sinkAt - t0) / 1000;
@@ -110,6 +117,8 @@ async function measure(
     ratio: rawSeconds / e2eSeconds,
     rssMiB: rss.stop(),
     jsHeapMiB: rss.jsAtPeakMiB,
+    rawCpuMicros: (rawCpuUsed.user + rawCpuUsed.system) / records,
+    workerCpuMicros: (workerCpuUsed.user + workerCpuUsed.system) / records,
   };
 }
 
@@ -155,6 +164,15 @@ export default async function main(argv: readonly string[] = []): Promise<BenchR
       target: ">= 0.35x raw and >= 50,000 records/s",
       met: r.ratio >= 0.35 && r.endToEndPerSecond >= 50_000,
     }),
+    // CPU per record does not depend on what else runs on the machine, as wall-clock rates do.
+    { name: "raw kafkajs CPU per record", value: r.rawCpuMicros, unit: "us" },
+    ratioFigure(
+      "worker CPU per record (Kafka -> merged)",
+      r.workerCpuMicros,
+      "us",
+      { name: "raw kafkajs CPU per record", value: r.rawCpuMicros },
+      { better: "lower" },
+    ),
     { name: "worker RSS (highest)", value: r.rssMiB, unit: "MiB", better: "lower" },
     { name: "  of which JS heap at the peak", value: r.jsHeapMiB, unit: "MiB", better: "lower" },
   ];

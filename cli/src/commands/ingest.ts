@@ -15,7 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
+import { isFacsimileError, isIntegerInRange, lakeLocation } from "@facsimile/core";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -41,12 +41,15 @@ tables (regions/<region>/tables/<table>) with the transform models.
   --region <region>        the region whose facsimile.<region>.records topic is consumed
   --kafka <brokers>        comma-separated Kafka brokers (default: $KAFKA_BROKERS)
   --local <dir>            the embedded file-backed bus in <dir> instead of Kafka
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE, ./lake)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE,
+                           else $FACSIMILE_HOME/lake, else ./.facsimile/lake)
   --offload <url>          the store offload pointers point into (default: the lake's)
   --directory <file>       workspace directory JSON: {"workspaces": {"ws-1": "eu", "ws-2": {"region": "us",
                            "deletionGeneration": 3}}}; without it no region or generation checks are made
   --models <dir>           hand-written models (default: transforms/models); defaults are generated per entity
   --group <id>             consumer group (default: facsimile-ingest-<region>)
+  --session-timeout <ms>   Kafka group session timeout: how soon a dead worker's partitions (and with them its
+                           merges) move to the others (default 30000; heartbeats every tenth of it)
   --stages <s>             all (default), append (sink only) or merge (targets only)
   --wrong-region <p>       reroute (default) or drop records whose workspace lives in another region
   --unknown-workspace <p>  dead-letter (default) or accept records of workspaces the directory lacks
@@ -69,6 +72,7 @@ const OPTIONS = {
   directory: { type: "string" },
   models: { type: "string" },
   group: { type: "string" },
+  "session-timeout": { type: "string" },
   stages: { type: "string", default: "all" },
   "wrong-region": { type: "string", default: "reroute" },
   "unknown-workspace": { type: "string", default: "dead-letter" },
@@ -157,18 +161,13 @@ const command: CliCommand = {
       const threads = integer("threads", values.threads, 1);
       const metricsPort = integer("metrics-port", values["metrics-port"], 0);
       const partitions = integer("partitions", values.partitions, 1) ?? 12;
+      const sessionTimeoutMs = integer("session-timeout", values["session-timeout"], 1_000);
       stopTimeoutMs = integer("stop-timeout", values["stop-timeout"], 0) ?? DEFAULT_STOP_TIMEOUT_MS;
       if (values.local === undefined && (brokers === undefined || brokers === ""))
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
 
       const logger = consoleLogger(level);
-      const lakeUrl = values.lake ?? io.env.FACSIMILE_LAKE ?? resolve(io.cwd, "lake");
-      const store = await openObjectStore(
-        values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl),
-        {
-          env: io.env,
-        },
-      );
+      const store = await openObjectStore(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined
@@ -191,6 +190,13 @@ const command: CliCommand = {
               brokers: (brokers ?? "").split(",").map((b) => b.trim()),
               clientId: `facsimile-ingest-${region}`,
               logger,
+              ...(sessionTimeoutMs === undefined
+                ? {}
+                : {
+                    sessionTimeoutMs,
+                    heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 10)),
+                    rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 10_000),
+                  }),
             });
       if (values["create-topics"] === true) await createRegionTopics(transport, region, { partitions });
       else if ((await transport.partitionCount(recordsTopic(region))) === undefined)

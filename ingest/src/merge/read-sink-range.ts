@@ -32,6 +32,8 @@ export async function readSinkRange(
   registry: SchemaRegistry,
   from: number,
   to: number,
+  /** Only records of these Kafka partitions (the ones whose merge the caller owns); undefined: all. */
+  partitions?: readonly number[],
 ): Promise<SinkRange> {
   const toSnapshot = await loadSnapshot(sink, { version: to });
   const fromSnapshot = from < 0 ? undefined : await loadSnapshot(sink, { version: from });
@@ -39,6 +41,8 @@ export async function readSinkRange(
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });
   let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink`;
+  if (partitions !== undefined)
+    sql += ` WHERE kafka_partition IN (${partitions.length === 0 ? "NULL" : partitions.map((p) => Math.trunc(p)).join(", ")})`;
   const gone =
     fromSnapshot === undefined ? new Map<string, AddAction>() : addedFiles(toSnapshot, fromSnapshot);
   if (gone.size > 0 && fromSnapshot !== undefined) {

@@ -97,3 +97,14 @@ function unquote(key: string): string | undefined {
   if (m?.[1] !== undefined) return m[1].replaceAll('""', '"');
   return /^[^".]+$/.test(key) ? key : undefined;
 }
+
+/** The numRecords of a file's `add.stats`, if it has them. */
+export function numRecordsOf(add: { readonly stats?: string }): number | undefined {
+  if (add.stats === undefined) return undefined;
+  try {
+    const n = (JSON.parse(add.stats) as { numRecords?: unknown }).numRecords;
+    return typeof n === "number" ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}

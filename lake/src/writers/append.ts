@@ -7,6 +7,7 @@
 // live file of the partition already holds are left out; that plan reads the touched partitions too.
 
 import { exclusive } from "../io/exclusive.js";
+import { numRecordsOf } from "../io/file-stats.js";
 import { localFiles } from "../io/local-files.js";
 import { scanSql } from "../io/scan-sql.js";
 import { quoteIdent, tempName } from "../io/sql-text.js";
@@ -139,7 +140,7 @@ async function planAppend(
     const existing = await filesSql(t, snapshot, fold);
     sql += ` UNION ALL SELECT ${columns} FROM (${existing}) AS __fx_fold`;
     if (rowsAtMost !== undefined)
-      for (const a of fold) rowsAtMost += recordsOf(a) ?? Number.POSITIVE_INFINITY;
+      for (const a of fold) rowsAtMost += numRecordsOf(a) ?? Number.POSITIVE_INFINITY;
   }
   const written = await writeDataFiles(t, snapshot.schema, snapshot.partitionColumns, sql, {
     clusterBy: config.clusterBy ?? [],
@@ -152,7 +153,7 @@ async function planAppend(
     ...fold.map((a) => ({ remove: removeOf(a, now) })),
     ...written.adds.map((add) => ({ add })),
   ];
-  const folded = fold.reduce((n, a) => n + (recordsOf(a) ?? 0), 0);
+  const folded = fold.reduce((n, a) => n + (numRecordsOf(a) ?? 0), 0);
   const read = [...fold.map((a) => a.partitionValues), ...keys.partitions];
   return {
     actions,
@@ -169,15 +170,4 @@ async function planAppend(
     rowsInBatch: written.rows - folded,
     rowsWritten: written.rows,
   };
-}
-
-/** numRecords from a file's stats, if it has them. */
-function recordsOf(add: AddAction): number | undefined {
-  if (add.stats === undefined) return undefined;
-  try {
-    const n = (JSON.parse(add.stats) as { numRecords?: unknown }).numRecords;
-    return typeof n === "number" ? n : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@
 // that lose a row, and write the winning batch rows. The result is a plan (removes + adds) for commit(); files
 // that keep all their rows are left alone.
 import { exclusive } from "../io/exclusive.js";
+import { numRecordsOf } from "../io/file-stats.js";
 import { localFiles } from "../io/local-files.js";
 import { scanSql } from "../io/scan-sql.js";
 import { quoteIdent, quoteLiteral, tempName } from "../io/sql-text.js";
@@ -86,10 +87,13 @@ export async function planRewrite(
       const rewriteList = [...rewrite].map(quoteLiteral).join(", ");
       const fromFiles = rewrite.size > 0 ? ` OR ${FILE} IN (${rewriteList})` : "";
       const kept = await conn.runAndReadAll(
-        `SELECT count(*) FILTER (WHERE ${SRC} = 1)::BIGINT, count(*)::BIGINT FROM ${ranked} ` +
-          `WHERE ${KEEP} AND (${SRC} = 1${fromFiles})`,
+        `SELECT count(*)::BIGINT FROM ${ranked} WHERE ${SRC} = 1 AND ${KEEP}`,
       );
-      const [batchRowsKept, rowsToWrite] = (kept.getRows()[0] ?? [0, 0]).map(Number) as [number, number];
+      const batchRowsKept = Number(kept.getRows()[0]?.[0] ?? 0);
+      // An upper bound of the rows written, from the rewritten files' statistics (no second pass over the rows).
+      let rowsToWrite = batchRowsKept;
+      for (const a of candidates)
+        if (rewrite.has(decodeDataPath(a.path))) rowsToWrite += numRecordsOf(a) ?? Number.POSITIVE_INFINITY;
       const actions: Action[] = [];
       let rowsWritten = 0;
       if (rewrite.size > 0 || batchRowsKept > 0) {
@@ -101,7 +105,7 @@ export async function planRewrite(
           {
             clusterBy: spec.clusterBy,
             maxRowsPerFile: config.maxRowsPerFile ?? MERGE_MAX_ROWS_PER_FILE,
-            rowsAtMost: rowsToWrite,
+            ...(Number.isFinite(rowsToWrite) ? { rowsAtMost: rowsToWrite } : {}),
             ...(config.kmsKeyIdFor === undefined ? {} : { kmsKeyIdFor: config.kmsKeyIdFor }),
           },
         );
@@ -129,19 +133,4 @@ export async function planRewrite(
       await dropTemp(table, union, ranked);
     }
   });
-}
-
-/** `ORDER BY` terms of the LWW order, greatest first (shared by batch dedupe and ranking). */
-export function lwwOrder(lww: {
-  generation: string;
-  version: string;
-  tombstone: string;
-  payloadHash: string;
-}): string[] {
-  return [
-    `${quoteIdent(lww.generation)} DESC NULLS LAST`,
-    `${quoteIdent(lww.version)} DESC NULLS LAST`,
-    `coalesce(${quoteIdent(lww.tombstone)}, false) DESC`,
-    `${quoteIdent(lww.payloadHash)} DESC NULLS LAST`,
-  ];
 }
