@@ -165,7 +165,7 @@ describe("facsimile query", () => {
     expect(r.stdout).not.toContain("never run");
   });
 
-  it("finds the lake through FACSIMILE_LAKE, and says which lake has no such region", async () => {
+  it("finds the lake through FACSIMILE_LAKE, and says when the lake folder is missing", async () => {
     const r = await cli(["--region", lake.region, "--workspace", "ws-alpha", "SELECT 42"], {
       env: { FACSIMILE_LAKE: lake.location },
     });
@@ -180,7 +180,9 @@ describe("facsimile query", () => {
       "SELECT 1",
     ]);
     expect(missing.exit).toBe(1);
-    expect(missing.stderr).toMatch(/REGION_NOT_FOUND: .*\(lake: file:\/\/.*\/elsewhere\)/);
+    expect(missing.stderr).toMatch(
+      /LAKE_NOT_FOUND: the lake folder does not exist: .*\(lake: file:\/\/.*\/elsewhere\)/,
+    );
   });
 
   it("answers usage errors with exit code 2 and the usage text", async () => {

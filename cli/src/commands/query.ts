@@ -140,7 +140,10 @@ function failure(io: CliIo, err: unknown, engine?: QueryEngine): number {
     }
     throw err;
   }
-  const where = err.code === "REGION_NOT_FOUND" && engine !== undefined ? ` (lake: ${engine.lake})` : "";
+  const where =
+    (err.code === "REGION_NOT_FOUND" || err.code === "LAKE_NOT_FOUND") && engine !== undefined
+      ? ` (lake: ${engine.lake})`
+      : "";
   io.stderr(`facsimile query: ${err.code}: ${err.message}${where}\n`);
   return err.code === "INVALID_ARGUMENT" ? EXIT.USAGE : EXIT.FAILED;
 }
