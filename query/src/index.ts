@@ -67,12 +67,19 @@ export {
   type QueryEngine,
   type QueryEngineOptions,
 } from "./open-query-engine.js";
-export { checkStatement } from "./sandbox/check-statement.js";
+export { type CheckedStatement, checkStatement } from "./sandbox/check-statement.js";
 export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
-export { resolveSandboxOptions, SANDBOX_DEFAULTS, type SandboxOptions } from "./sandbox/sandbox-options.js";
 export {
+  resolveSandboxOptions,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  sizeBytes,
+} from "./sandbox/sandbox-options.js";
+export {
+  ALLOWED_SYSTEM_VIEWS,
   ALLOWED_TABLE_FUNCTIONS,
   DENIED_SCALAR_FUNCTIONS,
+  type PolicyContext,
   type PolicyViolation,
   policyViolations,
 } from "./sandbox/statement-policy.js";
@@ -100,6 +107,14 @@ export {
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
 export { type ExampleLake, openExampleLake } from "./testing/example-lake.js";
+export {
+  describeHostileQueries,
+  HOST_READS,
+  HOSTILE_RSS_BOUND_BYTES,
+  type HostileQueriesContext,
+  type HostileQueriesRunner,
+  LIMIT_BREACHES,
+} from "./testing/hostile-queries.js";
 export {
   describeSandboxConformance,
   EXPECTED_ISSUES_RESOLVED_PER_MONTH,

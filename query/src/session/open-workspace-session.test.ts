@@ -7,6 +7,7 @@ import { isQueryError, QueryError } from "../errors.js";
 import { EXAMPLE_ISSUE_COLUMNS, EXAMPLE_MERGE_CONFIG } from "../examples/example-tables.js";
 import { openQueryEngine, type QueryEngine } from "../open-query-engine.js";
 import { type ExampleLake, openExampleLake } from "../testing/example-lake.js";
+import { describeHostileQueries } from "../testing/hostile-queries.js";
 import { describeSandboxConformance, type SandboxSurface } from "../testing/sandbox-conformance.js";
 import type { WorkspaceSession } from "./open-workspace-session.js";
 
@@ -50,6 +51,55 @@ const surface: SandboxSurface = {
     }
   },
 };
+
+const hostileSessions = new Map<string, WorkspaceSession>();
+let hostileEngine: QueryEngine | undefined;
+/** Sessions under small hard limits, one per workspace, kept across breaches (a killed sandbox is rebuilt). */
+const hostileSurface: SandboxSurface = {
+  async query(workspace, sql) {
+    hostileEngine ??= openQueryEngine(lake.store, {
+      session: {
+        timeoutMs: 2_000,
+        killGraceMs: 500,
+        threads: 1,
+        tempRoot: lake.dir,
+        processMemoryLimit: "768MB",
+      },
+    });
+    let session = hostileSessions.get(workspace);
+    if (session === undefined) {
+      session = await hostileEngine.openSession(lake.region, workspace);
+      hostileSessions.set(workspace, session);
+    }
+    try {
+      const result = await session.query(sql);
+      return {
+        ok: true,
+        columns: result.columns.map((c) => c.name),
+        rows: result.rows,
+        raw: JSON.stringify(result),
+      };
+    } catch (err) {
+      if (!isQueryError(err)) throw err;
+      return { ok: false, code: err.code, message: err.message, raw: err.message };
+    }
+  },
+};
+afterAll(async () => {
+  for (const s of hostileSessions.values()) await s.close();
+  await hostileEngine?.close();
+});
+
+describeHostileQueries(
+  "library session",
+  () => ({
+    surface: hostileSurface,
+    tables: lake.tables,
+    secrets: [lake.dir],
+    rss: () => process.memoryUsage.rss(),
+  }),
+  { describe, it },
+);
 
 describeSandboxConformance(
   "library session, local lake",
