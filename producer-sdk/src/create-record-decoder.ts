@@ -10,7 +10,7 @@ import {
   RecordDecodeError,
   sha256Hex,
 } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import { keyProblem, type ObjectStore } from "@facsimile/lake/object-store";
 import {
   decodeEntity,
   type EntityInfo,
@@ -59,6 +59,21 @@ export interface RecordDecoder {
   fetchOffloaded(pointer: OffloadPointer): Promise<Uint8Array>;
 }
 
+/** Longest offload key accepted, in UTF-8 bytes (S3's limit), and longest segment (file systems' NAME_MAX). */
+export const MAX_OFFLOAD_KEY_BYTES = 1024;
+export const MAX_OFFLOAD_KEY_SEGMENT_BYTES = 255;
+
+/** Why the store would refuse `key` (or fail on it), or undefined when it is fine. */
+export function offloadKeyProblem(key: string): string | undefined {
+  const problem = keyProblem(key);
+  if (problem !== undefined) return problem;
+  if (Buffer.byteLength(key, "utf8") > MAX_OFFLOAD_KEY_BYTES)
+    return `longer than ${MAX_OFFLOAD_KEY_BYTES} bytes`;
+  if (key.split("/").some((s) => Buffer.byteLength(s, "utf8") > MAX_OFFLOAD_KEY_SEGMENT_BYTES))
+    return `a segment longer than ${MAX_OFFLOAD_KEY_SEGMENT_BYTES} bytes`;
+  return undefined;
+}
+
 export function createRecordDecoder(
   deps: RecordDecoderDeps,
   options: Partial<RecordDecoderOptions> = {},
@@ -72,13 +87,30 @@ export function createRecordDecoder(
     const key = keyOfOffloadUri(store, pointer.uri);
     if (key === undefined)
       throw new OffloadUnresolvableError(pointer.uri, store.url, "is outside the object store");
+    // A key the store would refuse is the record's fault, like a missing object: never a store failure.
+    const problem = offloadKeyProblem(key);
+    if (problem !== undefined)
+      throw new OffloadUnresolvableError(
+        pointer.uri.slice(0, 300),
+        store.url,
+        `names an invalid key (${problem})`,
+      );
     let bytes: Uint8Array;
     try {
       bytes = await retryWithinBudget(() => store.get(key), o.retry);
     } catch (err) {
       const cause = err instanceof RetryExhausted ? err.cause : err;
-      if ((cause as { code?: unknown }).code === "OBJECT_NOT_FOUND") {
+      const code = (cause as { code?: unknown }).code;
+      if (code === "OBJECT_NOT_FOUND") {
         throw new OffloadUnresolvableError(pointer.uri, store.url, "points to a missing object", cause);
+      }
+      if (code === "INVALID_OBJECT_KEY") {
+        throw new OffloadUnresolvableError(
+          pointer.uri.slice(0, 300),
+          store.url,
+          "names an invalid key",
+          cause,
+        );
       }
       throw cause;
     }
