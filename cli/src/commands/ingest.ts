@@ -3,6 +3,7 @@
 // merged. Wires the transport, the lake store, the directory and the compiled models; the work is the worker's.
 // SIGTERM finishes the running micro-batch and drains the merge; a second signal, or --stop-timeout, abandons
 // it (safe: nothing is committed half, the batch is delivered again).
+
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { isFacsimileError, isIntegerInRange, lakeLocation } from "@facsimile/core";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -24,8 +26,8 @@ import {
   parseIngestDirectory,
   serveMetrics,
 } from "@facsimile/ingest";
-import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
+import { openObjectStore } from "@facsimile/object-store";
+import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../command.js";
 
@@ -39,7 +41,8 @@ tables (regions/<region>/tables/<table>) with the transform models.
   --region <region>        the region whose facsimile.<region>.records topic is consumed
   --kafka <brokers>        comma-separated Kafka brokers (default: $KAFKA_BROKERS)
   --local <dir>            the embedded file-backed bus in <dir> instead of Kafka
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE, ./lake)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE,
+                           else $FACSIMILE_HOME/lake, else ./.facsimile/lake)
   --offload <url>          the store offload pointers point into (default: the lake's)
   --directory <file>       workspace directory JSON: {"workspaces": {"ws-1": "eu", "ws-2": {"region": "us",
                            "deletionGeneration": 3}}}; without it no region or generation checks are made
@@ -90,7 +93,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
+  if (!isIntegerInRange(n, { min }))
     throw new UsageError(`--${name} must be an integer >= ${min}, got ${value}`);
   return n;
 }
@@ -160,15 +163,12 @@ const command: CliCommand = {
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
 
       const logger = consoleLogger(level);
-      const lakeUrl = values.lake ?? io.env.FACSIMILE_LAKE ?? resolve(io.cwd, "lake");
-      const store = openObjectStore(values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl), {
-        env: io.env,
-      });
+      const store = await openObjectStore(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined
           ? undefined
-          : openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
+          : await openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
       if (offloadStore !== undefined) cleanups.push(() => offloadStore.close());
       let directory: IngestDirectory | undefined;
       if (values.directory !== undefined) {

@@ -12,11 +12,10 @@ import {
   createRegionTopics,
   recordsTopic,
   type Transport,
-  tryParseAri,
-  WORKSPACE_ID_PATTERN,
 } from "@facsimile/bus";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import { createRecordDecoder } from "@facsimile/producer-sdk";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { createRecordDecoder, tryParseAri, WORKSPACE_ID_PATTERN } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import fc from "fast-check";

@@ -12,8 +12,9 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { LocalObjectStore, openDuckDb } from "@facsimile/lake";
-import { offloadUri } from "@facsimile/producer-sdk";
+import { openDuckDb } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

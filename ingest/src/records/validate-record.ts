@@ -3,8 +3,7 @@
 // configured; the resource ARI belongs to the record's workspace) and the entity against its schema in the
 // registry (every required field present, enums set, ARIs and timestamps valid), by building the entity message
 // back from its decoded value with the same rules the producer's encoder applies. Pure: returns the problem.
-import { tryParseAri, WORKSPACE_ID_PATTERN } from "@facsimile/bus";
-import type { DecodedRecord } from "@facsimile/producer-sdk";
+import { type DecodedRecord, tryParseAri, WORKSPACE_ID_PATTERN } from "@facsimile/protocol";
 import { decodeEntity, type SchemaRegistry, toEntityMessage } from "@facsimile/schemas";
 import type { DeadLetterReason } from "../errors.js";
 

@@ -2,14 +2,9 @@
 // it: offload pointers naming keys the store refuses, a resource ARI of another workspace, a workspace id the
 // producer would refuse, an entity with every required field missing or with a timestamp outside protobuf's
 // range, plus the classic kinds. For the poison-record tests and the fuzz test; builds messages only.
-import {
-  encodeRecord,
-  type FacsimileRecord,
-  type OutgoingMessage,
-  sha256Hex,
-  workspaceAriString,
-} from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { OutgoingMessage } from "@facsimile/bus";
+import type { ObjectStore } from "@facsimile/object-store";
+import { encodeRecord, type FacsimileRecord, sha256Hex, workspaceAriString } from "@facsimile/protocol";
 import { encodeEntity, type JiraProjectInput, type SchemaRegistry } from "@facsimile/schemas";
 import type { DeadLetterReason } from "../errors.js";
 

@@ -4,9 +4,7 @@
 import { stat } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
-  LocalObjectStore,
   loadSnapshot,
-  type ObjectStore,
   openTable,
   REGION_PATTERN,
   regionLayout,
@@ -14,6 +12,7 @@ import {
   type Table,
   TableNotFoundError,
 } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
 import { QueryArgumentError } from "../errors.js";
 import { listRegionTables } from "./list-region-tables.js";
 

@@ -112,7 +112,9 @@ let connection: DuckDBConnection;
 
 beforeAll(async () => {
   lake = await openExampleLake();
-  engine = openQueryEngine(lake.store, { session: { timeoutMs: 2_000, threads: 1, tempRoot: lake.dir } });
+  engine = await openQueryEngine(lake.store, {
+    session: { timeoutMs: 2_000, threads: 1, tempRoot: lake.dir },
+  });
   session = await engine.openSession(lake.region, "ws-alpha");
   instance = await DuckDBInstance.create(":memory:", { threads: "1" });
   connection = await instance.connect();

@@ -17,7 +17,9 @@ const sessions = new Map<string, WorkspaceSession>();
 
 beforeAll(async () => {
   lake = await openExampleLake();
-  engine = openQueryEngine(lake.store, { session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir } });
+  engine = await openQueryEngine(lake.store, {
+    session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir },
+  });
 });
 afterAll(async () => {
   for (const s of sessions.values()) await s.close();
@@ -57,7 +59,7 @@ let hostileEngine: QueryEngine | undefined;
 /** Sessions under small hard limits, one per workspace, kept across breaches (a killed sandbox is rebuilt). */
 const hostileSurface: SandboxSurface = {
   async query(workspace, sql) {
-    hostileEngine ??= openQueryEngine(lake.store, {
+    hostileEngine ??= await openQueryEngine(lake.store, {
       session: {
         timeoutMs: 2_000,
         killGraceMs: 500,

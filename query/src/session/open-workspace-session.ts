@@ -8,7 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { LocalObjectStore, type ObjectStore, quoteIdent, readTable } from "@facsimile/lake";
+import { quoteIdent, readTable } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
 import { loadRegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,

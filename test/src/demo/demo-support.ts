@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { type CliIo, runCli } from "@facsimile/cli";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { listRegionTables } from "@facsimile/query";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
@@ -48,9 +48,10 @@ export async function runFacsimile(
   return { code, stdout, stderr };
 }
 
-/** The environment a command sees, without a FACSIMILE_LAKE of the developer's that would move the default lake. */
+/** The environment a command sees, without a FACSIMILE_LAKE or FACSIMILE_HOME of the developer's that would move
+ * the default lake. */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
-  const { FACSIMILE_LAKE: _, ...rest } = process.env;
+  const { FACSIMILE_LAKE: _, FACSIMILE_HOME: __, ...rest } = process.env;
   return { ...rest, ...extra };
 }
 

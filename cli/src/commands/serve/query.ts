@@ -1,13 +1,12 @@
 // `facsimile serve query`: the analysts' HTTP endpoint, POST /v1/regions/:region/workspaces/:workspace/query,
 // with one bearer token per workspace from a tokens file. Runs until SIGINT or SIGTERM, then lets running
 // queries finish (within a grace period) and stops. Never prints tokens or SQL.
+
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_HOME_DIR, HOME_ENV, isIntegerInRange, LAKE_ENV, lakeLocation } from "@facsimile/core";
 import {
-  DEFAULT_LAKE_DIR,
   isQueryError,
-  LAKE_ENV,
-  lakeLocation,
   limitsFromFlags,
   loadWorkspaceTokens,
   openQueryEngine,
@@ -32,7 +31,8 @@ Each request runs in a fresh sandbox that sees only that workspace's live rows o
 
   --tokens <file>        JSON {"workspaces": {"<workspace>": "<token>" | "sha256:<hex>" | [...]}}
                          (default: $${TOKENS_ENV})
-  --lake <path|url>      the lake root (default: $${LAKE_ENV}, else ./${DEFAULT_LAKE_DIR})
+  --lake <path|url>      the lake root (default: $${LAKE_ENV}, else $${HOME_ENV}/lake,
+                         else ./${DEFAULT_HOME_DIR}/lake)
   --host <host>          address to listen on (default ${QUERY_SERVER_DEFAULTS.host})
   --port <n>             port (default ${QUERY_SERVER_DEFAULTS.port}; 0 picks a free one)
   --max-concurrent <n>   sessions at once (default ${QUERY_SERVER_DEFAULTS.maxConcurrent})
@@ -82,9 +82,9 @@ const command: CliCommand = {
     if (typeof limits === "string") return usageError(io, usage, limits);
     const port = Number(values.port ?? QUERY_SERVER_DEFAULTS.port);
     const maxConcurrent = Number(values["max-concurrent"] ?? QUERY_SERVER_DEFAULTS.maxConcurrent);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
+    if (!isIntegerInRange(port, { min: 0, max: 65535 }))
       return usageError(io, usage, `bad --port ${values.port}`);
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)
+    if (!isIntegerInRange(maxConcurrent, { min: 1 }))
       return usageError(io, usage, `bad --max-concurrent ${values["max-concurrent"]}`);
     let tokens: Awaited<ReturnType<typeof loadWorkspaceTokens>>;
     try {
@@ -94,7 +94,7 @@ const command: CliCommand = {
       io.stderr(`facsimile serve query: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    const engine = openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
+    const engine = await openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
       env: io.env,
       session: limits,
     });
