@@ -100,3 +100,4 @@ export {
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
+export type { QueryRows, QueryStream } from "./session/query-stream.js";

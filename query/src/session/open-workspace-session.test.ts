@@ -143,6 +143,34 @@ describe("workspace sessions", () => {
     expect(big.truncated).toBe(false);
   });
 
+  it("streams rows batch by batch under the row and byte limits", async () => {
+    const session = await engine.openSession(lake.region, "ws-alpha", { maxResultBytes: 100_000 });
+    try {
+      const stream = await session.stream("SELECT range AS n FROM range(5000)", { maxRows: 4500 });
+      expect(stream.columns).toEqual([{ name: "n", type: "BIGINT" }]);
+      const batches: number[] = [];
+      let last = -1;
+      for await (const rows of stream) {
+        batches.push(rows.length);
+        for (const [n] of rows) expect(n).toBe(++last);
+      }
+      expect(batches.length).toBeGreaterThan(1);
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(4500);
+      expect(await stream.done).toMatchObject({ rowCount: 4500, truncated: true, rows: [] });
+      const big = await session.stream("SELECT repeat('x', 100) AS s FROM range(5000)");
+      let received = 0;
+      const failed = await (async () => {
+        for await (const rows of big) received += rows.length;
+      })().catch((e: unknown) => e);
+      expect(isQueryError(failed) && failed.code).toBe("RESULT_TOO_LARGE");
+      expect(received).toBeLessThan(1000);
+      expect((await refusal(session.stream("SELECT * FROM pg_settings"))).code).toBe("TABLE_NOT_ALLOWED");
+      expect((await session.query("SELECT 1 AS still_usable")).rows).toEqual([[1]]);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("refuses results above the byte limit and queries above the memory limit", async () => {
     const small = await engine.openSession(lake.region, "ws-alpha", {
       maxResultBytes: 1000,

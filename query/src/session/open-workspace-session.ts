@@ -19,9 +19,16 @@ import {
   WORKSPACE_VIEW_DEFAULTS,
   type WorkspaceViewOptions,
 } from "../catalog/plan-workspace-view.js";
-import { isQueryError, QueryArgumentError, SessionClosedError, SessionSetupError } from "../errors.js";
+import {
+  isQueryError,
+  QueryArgumentError,
+  type QueryError,
+  SessionClosedError,
+  SessionSetupError,
+} from "../errors.js";
 import { resolveSandboxOptions, type SandboxOptions } from "../sandbox/sandbox-options.js";
-import type { QueryResult } from "./query-result.js";
+import type { QueryColumn, QueryResult } from "./query-result.js";
+import { type QueryStream, RowQueue } from "./query-stream.js";
 import { type SandboxProcess, type SandboxSpec, startSandboxProcess } from "./sandbox-process.js";
 import type { TableLoad } from "./sandbox-protocol.js";
 
@@ -52,6 +59,13 @@ export interface WorkspaceSession {
   readonly limits: Readonly<SandboxOptions>;
   /** Runs one SELECT; queries of one session run one after another. */
   query(sql: string, overrides?: QueryOverrides): Promise<QueryResult>;
+  /**
+   * Runs one SELECT and hands its rows over batch by batch as they are read, under the same limits as query().
+   * Resolves once the columns are known (or rejects when the query is refused or fails before); the rows are
+   * read by iterating the stream, which throws the query's error if it fails on the way. The session's next
+   * query waits until this one ended.
+   */
+  stream(sql: string, overrides?: QueryOverrides): Promise<QueryStream>;
   /** Stops the running query, which fails with QUERY_INTERRUPTED. */
   interrupt(): void;
   close(): Promise<void>;
@@ -171,17 +185,29 @@ function sessionOf(
     sandbox = await starting;
     return sandbox;
   };
+  const queryLimits = (overrides: QueryOverrides) => ({
+    timeoutMs: Math.min(overrides.timeoutMs ?? limits.timeoutMs, limits.timeoutMs),
+    maxRows: Math.min(overrides.maxRows ?? limits.maxRows, limits.maxRows),
+    maxResultBytes: limits.maxResultBytes,
+    maxSqlBytes: limits.maxSqlBytes,
+    memoryLimit: limits.memoryLimit,
+  });
   const run = async (sql: string, overrides: QueryOverrides): Promise<QueryResult> => {
     if (closedReason !== undefined) throw new SessionClosedError(closedReason);
     const current = await live();
-    return current.query(sql, {
-      timeoutMs: Math.min(overrides.timeoutMs ?? limits.timeoutMs, limits.timeoutMs),
-      maxRows: Math.min(overrides.maxRows ?? limits.maxRows, limits.maxRows),
-      maxResultBytes: limits.maxResultBytes,
-      maxSqlBytes: limits.maxSqlBytes,
-      memoryLimit: limits.memoryLimit,
-    });
+    return current.query(sql, queryLimits(overrides));
   };
+  const runStream = (
+    sql: string,
+    overrides: QueryOverrides,
+    queue: RowQueue,
+    columns: (c: readonly QueryColumn[]) => void,
+  ) =>
+    (async (): Promise<QueryResult> => {
+      if (closedReason !== undefined) throw new SessionClosedError(closedReason);
+      const current = await live();
+      return current.stream(sql, queryLimits(overrides), columns, (rows) => queue.push(rows));
+    })();
   return Object.freeze({
     region,
     workspace,
@@ -192,6 +218,23 @@ function sessionOf(
       const result = tail.then(() => run(sql, overrides));
       tail = result.catch(() => undefined);
       return result;
+    },
+    stream(sql: string, overrides: QueryOverrides = {}): Promise<QueryStream> {
+      const queue = new RowQueue();
+      let gotColumns: (columns: readonly QueryColumn[]) => void = () => {};
+      const columns = new Promise<readonly QueryColumn[]>((resolve) => {
+        gotColumns = resolve;
+      });
+      const done = tail.then(() => runStream(sql, overrides, queue, gotColumns));
+      tail = done.catch(() => undefined);
+      done.then(
+        () => queue.end(),
+        (err: unknown) => queue.end(err as QueryError),
+      );
+      // The columns come first; a query refused or failing before them rejects here.
+      return Promise.race([columns, done.then(() => columns)]).then((cols) =>
+        Object.freeze({ columns: cols, done, [Symbol.asyncIterator]: () => queue.read() }),
+      );
     },
     interrupt(): void {
       if (closedReason === undefined) sandbox?.interrupt();

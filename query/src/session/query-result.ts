@@ -48,16 +48,24 @@ export function resultTooLarge(maxResultBytes: number): QuerySqlError {
   );
 }
 
+/** Where a streamed result goes: the columns once, then the rows of each DuckDB chunk as they are read. */
+export interface ResultSink {
+  columns(columns: readonly QueryColumn[]): Promise<void>;
+  rows(rows: readonly (readonly QueryValue[])[]): Promise<void>;
+}
+
 /**
  * Reads a streaming result: at most maxRows + 1 rows, each value converted and measured (JSON text length) as
  * it is read, failing with RESULT_TOO_LARGE the moment the rows read so far pass maxResultBytes.
- * `check` runs between chunks (the caller's deadline).
+ * `check` runs between chunks (the caller's deadline). With a sink, the rows go to it chunk by chunk and the
+ * returned result holds none of them (its rowCount and truncated still say how many there were).
  */
 export async function readQueryResult(
   result: DuckDBResult,
   limits: ResultLimits,
   startedAt: number,
   check: () => void = () => {},
+  sink?: ResultSink,
 ): Promise<QueryResult> {
   const count = result.columnCount;
   const columns: QueryColumn[] = [];
@@ -66,7 +74,9 @@ export async function readQueryResult(
     columns.push({ name: result.columnName(i), type: result.columnType(i).toString() });
     wide.push(WIDE_INTEGERS.has(result.columnTypeId(i)));
   }
+  await sink?.columns(columns);
   const rows: QueryValue[][] = [];
+  let rowCount = 0;
   let bytes = 2;
   let truncated = false;
   while (!truncated) {
@@ -75,8 +85,9 @@ export async function readQueryResult(
     check();
     if (chunk === null || chunk.rowCount === 0) break;
     const vectors = Array.from({ length: count }, (_, i) => chunk.getColumnVector(i));
+    const batch: QueryValue[][] = sink === undefined ? rows : [];
     for (let r = 0; r < chunk.rowCount; r++) {
-      if (rows.length === limits.maxRows) {
+      if (rowCount === limits.maxRows) {
         truncated = true;
         break;
       }
@@ -96,13 +107,15 @@ export async function readQueryResult(
         if (bytes > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
         row[c] = value;
       }
-      rows.push(row);
+      batch.push(row);
+      rowCount++;
     }
+    if (sink !== undefined && batch.length > 0) await sink.rows(batch);
   }
   return {
     columns,
     rows,
-    rowCount: rows.length,
+    rowCount,
     truncated,
     elapsedMs: Math.round(performance.now() - startedAt),
   };

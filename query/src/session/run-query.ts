@@ -8,7 +8,7 @@ import { QueryRejectedError, QueryTimeoutError } from "../errors.js";
 import { checkStatement } from "../sandbox/check-statement.js";
 import type { PolicyContext } from "../sandbox/statement-policy.js";
 import { classifyDuckDbError } from "./classify-duckdb-error.js";
-import { type QueryResult, readQueryResult } from "./query-result.js";
+import { type QueryResult, type ResultSink, readQueryResult } from "./query-result.js";
 
 export interface QueryLimits {
   readonly timeoutMs: number;
@@ -30,6 +30,7 @@ export async function runQuery(
   sql: string,
   limits: QueryLimits,
   context?: PolicyContext,
+  sink?: ResultSink,
 ): Promise<QueryResult> {
   const startedAt = performance.now();
   let timedOut = false;
@@ -62,7 +63,7 @@ export async function runQuery(
     try {
       if (prepared.statementType !== StatementType.SELECT) throw notSelect();
       const result = await prepared.stream();
-      return await readQueryResult(result, limits, startedAt, check);
+      return await readQueryResult(result, limits, startedAt, check, sink);
     } finally {
       prepared.destroySync();
     }

@@ -10,8 +10,12 @@ import { lockSandbox } from "../sandbox/lock-sandbox.js";
 import { openSandboxDb, type SandboxDb } from "../sandbox/open-sandbox-db.js";
 import { sizeBytes } from "../sandbox/sandbox-options.js";
 import type { PolicyContext } from "../sandbox/statement-policy.js";
+import type { QueryColumn, QueryValue } from "./query-result.js";
 import { runQuery } from "./run-query.js";
 import { type FromSandbox, OVER_MEMORY_EXIT_CODE, type ToSandbox, toWireError } from "./sandbox-protocol.js";
+
+type FromSandboxColumns = readonly QueryColumn[];
+type FromSandboxRows = readonly (readonly QueryValue[])[];
 
 let db: SandboxDb | undefined;
 let context: PolicyContext | undefined;
@@ -66,7 +70,14 @@ async function query(message: Extract<ToSandbox, { t: "query" }>): Promise<void>
   const session = db;
   if (session === undefined) return;
   try {
-    const result = await runQuery(session.connection, message.sql, message.limits, context);
+    const id = message.id;
+    const sink = message.stream
+      ? {
+          columns: (columns: FromSandboxColumns) => send({ t: "columns", id, columns }),
+          rows: (rows: FromSandboxRows) => send({ t: "rows", id, rows }),
+        }
+      : undefined;
+    const result = await runQuery(session.connection, message.sql, message.limits, context, sink);
     await send({ t: "result", id: message.id, result });
   } catch (err) {
     await send({ t: "error", id: message.id, error: toWireError(err, scrub) });

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { QueryError, QuerySqlError, QueryTimeoutError, SessionSetupError } from "../errors.js";
 import { type SandboxOptions, sizeBytes } from "../sandbox/sandbox-options.js";
-import type { QueryResult } from "./query-result.js";
+import type { QueryColumn, QueryResult, QueryValue } from "./query-result.js";
 import type { QueryLimits } from "./run-query.js";
 import {
   type FromSandbox,
@@ -48,6 +48,16 @@ export interface SandboxProcess {
   /** False once the process exited (killed, crashed or closed). */
   readonly alive: boolean;
   query(sql: string, limits: QueryLimits): Promise<QueryResult>;
+  /**
+   * Runs a query whose columns and rows go to `onColumns` and `onRows` as the sandbox reads them; resolves with
+   * the final result (its rows empty, rowCount and truncated set) under the same limits as query().
+   */
+  stream(
+    sql: string,
+    limits: QueryLimits,
+    onColumns: (columns: readonly QueryColumn[]) => void,
+    onRows: (rows: readonly (readonly QueryValue[])[]) => void,
+  ): Promise<QueryResult>;
   interrupt(): void;
   /** Ends the session: its DuckDB closed and its temp directory removed; the process waits for another. */
   close(): Promise<void>;
@@ -62,6 +72,7 @@ class Worker {
   private stderr = "";
   private killedFor: Death | undefined;
   private pending: ((message: FromSandbox | QueryError) => void) | undefined;
+  private progress: ((message: FromSandbox) => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly statusFile: string;
   private readonly child: ChildProcess;
@@ -77,7 +88,10 @@ class Worker {
     this.child.stderr?.on("data", (d: Buffer) => {
       this.stderr = (this.stderr + d.toString("utf8")).slice(-4000);
     });
-    this.child.on("message", (message: FromSandbox) => this.settle(message));
+    this.child.on("message", (message: FromSandbox) => {
+      if (message.t === "columns" || message.t === "rows") this.progress?.(message);
+      else this.settle(message);
+    });
     this.exit = new Promise<void>((resolve) => {
       this.child.once("exit", (code) => {
         this.exited = true;
@@ -136,11 +150,20 @@ class Worker {
     if (!this.exited) this.child.send(message);
   }
 
-  /** Sends a message and waits for the answer, killing the process past `deadlineMs` or the memory cap. */
-  call(message: ToSandbox, deadlineMs: number, capBytes: number): Promise<FromSandbox> {
+  /**
+   * Sends a message and waits for the answer, killing the process past `deadlineMs` or the memory cap.
+   * Streamed columns and rows before the answer go to `onProgress`.
+   */
+  call(
+    message: ToSandbox,
+    deadlineMs: number,
+    capBytes: number,
+    onProgress?: (message: FromSandbox) => void,
+  ): Promise<FromSandbox> {
     return new Promise<FromSandbox>((resolve, reject) => {
       if (this.exited) return reject(this.deathError());
       this.killedFor = undefined;
+      this.progress = onProgress;
       const timer = setTimeout(() => this.kill("deadline"), deadlineMs);
       const watch = existsSync(this.statusFile)
         ? setInterval(() => {
@@ -154,6 +177,7 @@ class Worker {
           }, WATCH_INTERVAL_MS)
         : undefined;
       this.pending = (answer) => {
+        this.progress = undefined;
         clearTimeout(timer);
         if (watch !== undefined) clearInterval(watch);
         if (answer instanceof QueryError) reject(answer);
@@ -242,9 +266,24 @@ export async function startSandboxProcess(spec: SandboxSpec): Promise<SandboxPro
     async query(sql, limits) {
       worker.timeoutMs = limits.timeoutMs;
       const answer = await worker.call(
-        { t: "query", id: 1, sql, limits },
+        { t: "query", id: 1, sql, limits, stream: false },
         limits.timeoutMs + spec.limits.killGraceMs,
         cap,
+      );
+      if (answer.t === "result") return answer.result;
+      if (answer.t === "error") throw fromWireError(answer.error);
+      throw new QuerySqlError("QUERY_FAILED", "the query's sandbox answered out of turn");
+    },
+    async stream(sql, limits, onColumns, onRows) {
+      worker.timeoutMs = limits.timeoutMs;
+      const answer = await worker.call(
+        { t: "query", id: 1, sql, limits, stream: true },
+        limits.timeoutMs + spec.limits.killGraceMs,
+        cap,
+        (m) => {
+          if (m.t === "columns") onColumns(m.columns);
+          else if (m.t === "rows") onRows(m.rows);
+        },
       );
       if (answer.t === "result") return answer.result;
       if (answer.t === "error") throw fromWireError(answer.error);

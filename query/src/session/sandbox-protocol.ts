@@ -15,7 +15,7 @@ import {
   SessionSetupError,
 } from "../errors.js";
 import type { SandboxOptions } from "../sandbox/sandbox-options.js";
-import type { QueryResult } from "./query-result.js";
+import type { QueryColumn, QueryResult, QueryValue } from "./query-result.js";
 import type { QueryLimits } from "./run-query.js";
 
 /** One table of the session: created in the sandbox as `CREATE TABLE name AS <select>` before the lock. */
@@ -37,7 +37,14 @@ export type ToSandbox =
       /** Host paths that must never appear in a message (replaced by "<path>"). */
       readonly scrub: readonly string[];
     }
-  | { readonly t: "query"; readonly id: number; readonly sql: string; readonly limits: QueryLimits }
+  | {
+      readonly t: "query";
+      readonly id: number;
+      readonly sql: string;
+      readonly limits: QueryLimits;
+      /** Send the columns and then the rows chunk by chunk ("columns", "rows"), before the final "result". */
+      readonly stream: boolean;
+    }
   | { readonly t: "interrupt" }
   /** Close the session's DuckDB and wait for the next "open" (the process is reused for another session). */
   | { readonly t: "reset" };
@@ -53,6 +60,8 @@ export type FromSandbox =
   | { readonly t: "opened"; readonly rowCounts: readonly number[] }
   | { readonly t: "reset-done" }
   | { readonly t: "open-failed"; readonly error: WireError }
+  | { readonly t: "columns"; readonly id: number; readonly columns: readonly QueryColumn[] }
+  | { readonly t: "rows"; readonly id: number; readonly rows: readonly (readonly QueryValue[])[] }
   | { readonly t: "result"; readonly id: number; readonly result: QueryResult }
   | { readonly t: "error"; readonly id: number; readonly error: WireError };
 
