@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { waitFor } from "@facsimile/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeExampleTables } from "../examples/example-tables.js";
 import { openQueryEngine, type QueryEngine } from "../open-query-engine.js";
@@ -92,7 +93,7 @@ async function post(
 
 /** Resolves once the server runs a query (and a moment more, so DuckDB has started it). */
 async function running(target: QueryServer): Promise<void> {
-  while (target.activeQueries === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waitFor("a running query", () => target.activeQueries > 0, { intervalMs: 10 });
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
