@@ -21,6 +21,7 @@ import { compileModels } from "@facsimile/transforms";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poisonRecords } from "../testing/poison-records.js";
+import { untilCaughtUp } from "../testing/until-caught-up.js";
 import { deliveryMessage, generateWorkload, publishWorkload, type Workload } from "../testing/workload.js";
 import { createIngestWorker } from "../worker/create-ingest-worker.js";
 import { classifyMessages } from "./classify-messages.js";
@@ -179,11 +180,7 @@ describe("ingest under random and mutated envelopes", () => {
     });
     await worker.start();
     try {
-      const deadline = Date.now() + 60_000;
-      while (!(await worker.caughtUp())) {
-        expect(Date.now() < deadline, JSON.stringify(worker.progress())).toBe(true);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilCaughtUp(worker);
     } finally {
       await worker.stop();
     }

@@ -12,6 +12,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { waitFor } from "@facsimile/core/testing";
 import { openDuckDb } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { offloadUri } from "@facsimile/protocol";
@@ -19,21 +20,13 @@ import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poisonRecords } from "../testing/poison-records.js";
+import { untilCaughtUp } from "../testing/until-caught-up.js";
 import { verifyTables } from "../testing/verify-tables.js";
 import { deliveryMessage, generateWorkload, lwwOracle, publishWorkload } from "../testing/workload.js";
-import { createIngestWorker, type IngestWorker } from "../worker/create-ingest-worker.js";
+import { createIngestWorker } from "../worker/create-ingest-worker.js";
 import { DLQ_HEADERS } from "./dead-letter-message.js";
 
 const registry = loadDefaultRegistry();
-
-async function untilCaughtUp(worker: IngestWorker, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await worker.caughtUp())) {
-    if (Date.now() > deadline)
-      throw new Error(`not caught up after ${timeoutMs} ms: ${JSON.stringify(worker.progress())}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function readAll(transport: Transport, topic: string, count: number): Promise<ConsumedMessage[]> {
   const seen: ConsumedMessage[] = [];
@@ -45,9 +38,13 @@ async function readAll(transport: Transport, topic: string, count: number): Prom
       seen.push(...b.messages);
     },
   });
-  const deadline = Date.now() + 20_000;
-  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await consumer.stop();
+  try {
+    await waitFor(`${count} messages on ${topic}`, () => seen.length >= count, {
+      describe: () => `${seen.length} seen`,
+    });
+  } finally {
+    await consumer.stop();
+  }
   return seen;
 }
 
