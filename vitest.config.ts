@@ -20,6 +20,8 @@ const packages = [
   "test",
   "bench",
 ];
+// Integration tests that SIGKILL worker processes (the `crash` project).
+const CRASH_TESTS = ["test/src/ingest/ingest-crash*.test.ts"];
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Packages with a `/testing` subpath (test and benchmark support, package.json "exports").
@@ -70,9 +72,22 @@ export default defineConfig({
           name: "integration",
           sequence: { groupOrder: 1 },
           include: ["test/src/**/*.test.ts"],
+          exclude: [...CRASH_TESTS, "**/node_modules/**", "**/dist/**"],
           globalSetup: ["test/src/global-setup.ts"],
           // Tests share one broker and one MinIO: keep the parallelism the 2-core machines can carry.
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "crash",
+          // The crash tests kill and restart worker processes at random points: run alone, one at a time, so
+          // that their workers get the machine (their kill-point checks assume it) and do not slow the others.
+          sequence: { groupOrder: 2 },
+          include: CRASH_TESTS,
+          globalSetup: ["test/src/global-setup.ts"],
+          maxWorkers: 1,
         },
       },
     ],

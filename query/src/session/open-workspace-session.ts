@@ -135,7 +135,7 @@ async function planSession(
       }
       const scan = await readTable(entry.table, { snapshot: plan.snapshot });
       const columns = plan.columns.map((c) => quoteIdent(c.name)).join(", ");
-      // The row filter may read derived columns (a resource's newest tombstone flag and generation).
+      // Window columns over the workspace's rows first (a deleted resource's newest record), then the filter.
       const source =
         plan.derived.length === 0
           ? `(${scan.sql})`
