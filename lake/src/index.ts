@@ -56,6 +56,7 @@ export type { BatchSource } from "./writers/batch-source.js";
 export { isTxnsPartlyCommittedError, TxnsPartlyCommittedError } from "./writers/committed-txns.js";
 export { mergeBatch } from "./writers/merge.js";
 export { mergeExplodedBatch } from "./writers/merge-exploded.js";
+export { lwwOrder } from "./writers/rewrite-partitions.js";
 export { WRITE_DEFAULTS, type WriteOptions, type WriteResult } from "./writers/run-write.js";
 export { writeBatch } from "./writers/write-batch.js";
 export {

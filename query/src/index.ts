@@ -17,6 +17,7 @@ export {
   type WorkspaceViewOptions,
   type WorkspaceViewPlan,
 } from "./catalog/plan-workspace-view.js";
+export { type RegionVersions, RegionVersionWatcher } from "./catalog/watch-region-versions.js";
 export {
   isQueryError,
   QueryArgumentError,
@@ -67,6 +68,36 @@ export {
   type QueryEngine,
   type QueryEngineOptions,
 } from "./open-query-engine.js";
+export {
+  answerCatalogQuery,
+  CATALOG_SCHEMA,
+  type CatalogAnswer,
+  type CatalogTableInfo,
+} from "./pg/answer-catalog-query.js";
+export { bindParameters, countParameters } from "./pg/bind-parameters.js";
+export { type ClientStatement, classifyStatement } from "./pg/classify-statement.js";
+export {
+  checkCleartextPassword,
+  loadPgCredentials,
+  type PgCredentials,
+  parsePgCredentials,
+} from "./pg/pg-credentials.js";
+export { PG_TYPES, type PgType, pgText, pgTypeOf } from "./pg/pg-types.js";
+export { ScramExchange, scramVerifier } from "./pg/scram-sha-256.js";
+export type { PgAuthMethod } from "./pg/serve-pg-connection.js";
+export { pgErrorOf, SQLSTATE, sqlStateOf } from "./pg/sqlstate.js";
+export {
+  PG_SERVER_DEFAULTS,
+  type PgServer,
+  type PgServerOptions,
+  startPgServer,
+} from "./pg/start-pg-server.js";
+export {
+  SESSION_CACHE_DEFAULTS,
+  type SessionCacheOptions,
+  type SessionLease,
+  WorkspaceSessionCache,
+} from "./pg/workspace-session-cache.js";
 export { checkStatement } from "./sandbox/check-statement.js";
 export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
 export { resolveSandboxOptions, SANDBOX_DEFAULTS, type SandboxOptions } from "./sandbox/sandbox-options.js";
@@ -92,10 +123,13 @@ export {
   type WorkspaceTokens,
 } from "./server/workspace-tokens.js";
 export {
+  type OverlayContext,
   openWorkspaceSession,
   type QueryOverrides,
   type SessionOptions,
+  type SessionOverlay,
   type SessionTable,
+  type TableOverlay,
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
@@ -108,3 +142,4 @@ export {
   type SandboxSurface,
   type SurfaceOutcome,
 } from "./testing/sandbox-conformance.js";
+export { type UnionReadDeps, unionReadOverlay } from "./union/union-read-overlay.js";

@@ -3,8 +3,9 @@
 // downloaded from a remote store into the cache), then locked. Analysts' SQL runs only after the lock, so it
 // can see those tables and nothing else: no files, no other workspace, no credentials (DuckDB never gets any).
 import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ObjectStore, quoteIdent, readTable, type Table } from "@facsimile/lake";
-import { loadRegionCatalog } from "../catalog/load-region-catalog.js";
+import { loadRegionCatalog, type RegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,
   planWorkspaceView,
@@ -27,6 +28,33 @@ export interface SessionOptions extends SandboxOptions, WorkspaceViewOptions {
   readonly cacheDir: string;
   /** Only these tables of the region (default: all). */
   readonly tables: readonly string[] | undefined;
+  /** Rows applied over the tables' snapshots before the sandbox locks (the union read); undefined: none. */
+  readonly overlay: SessionOverlay | undefined;
+}
+
+/** What the session's tables hold beyond their snapshots, given before the sandbox is locked. */
+export interface SessionOverlay {
+  /**
+   * Runs on the still-unlocked sandbox connection (it may read the lake through `store`) and returns, per table
+   * name, how to combine the table's snapshot rows (a SQL relation) with rows of its own. Tables it does not name
+   * are shown as their snapshot. Must not run analyst SQL.
+   */
+  prepare(context: OverlayContext): Promise<ReadonlyMap<string, TableOverlay>>;
+}
+
+export interface OverlayContext {
+  readonly store: ObjectStore;
+  readonly region: string;
+  readonly workspace: string;
+  readonly connection: DuckDBConnection;
+  readonly catalog: RegionCatalog;
+  readonly cacheDir: string;
+  readonly scratchDir: string;
+}
+
+export interface TableOverlay {
+  /** A SELECT over every column of the table: `base` (the snapshot's rows, a relation) with the overlay applied. */
+  combine(base: string): string;
 }
 
 export interface SessionTable {
@@ -71,12 +99,24 @@ export async function openWorkspaceSession(
       scratchDir: join(db.dir, "scratch"),
       tables: options.tables,
     });
+    const overlays =
+      options.overlay === undefined
+        ? new Map<string, TableOverlay>()
+        : await options.overlay.prepare({
+            store,
+            region,
+            workspace,
+            connection: db.connection,
+            catalog,
+            cacheDir: options.cacheDir,
+            scratchDir: join(db.dir, "scratch"),
+          });
     const tables: SessionTable[] = [];
     const skipped: SkippedTablePlan[] = [];
     for (const entry of catalog.tables) {
       const plan = planWorkspaceView(entry.name, entry.snapshot, workspace, view);
       if (plan.kind === "skipped") skipped.push(plan);
-      else tables.push(await materialize(db, entry.table, plan));
+      else tables.push(await materialize(db, entry.table, plan, overlays.get(entry.name)));
     }
     await lockSandbox(db.connection, limits.timeZone, db.spillDir);
     return sessionOf(db, region, workspace, tables, skipped, limits);
@@ -90,11 +130,17 @@ export async function openWorkspaceSession(
   }
 }
 
-async function materialize(db: SandboxDb, table: Table, plan: WorkspaceViewPlan): Promise<SessionTable> {
+async function materialize(
+  db: SandboxDb,
+  table: Table,
+  plan: WorkspaceViewPlan,
+  overlay: TableOverlay | undefined,
+): Promise<SessionTable> {
   const scan = await readTable(table, { snapshot: plan.snapshot });
   const columns = plan.columns.map((c) => quoteIdent(c.name)).join(", ");
+  const rows = overlay === undefined ? scan.sql : overlay.combine(`(${scan.sql})`);
   await db.connection.run(
-    `CREATE TABLE ${quoteIdent(plan.name)} AS SELECT ${columns} FROM (${scan.sql}) AS __fx_source ` +
+    `CREATE TABLE ${quoteIdent(plan.name)} AS SELECT ${columns} FROM (${rows}) AS __fx_source ` +
       `WHERE ${plan.rowFilter}`,
   );
   const count = await db.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdent(plan.name)}`);

@@ -1,0 +1,139 @@
+// The union read: a session's tables show their merged snapshot plus the records the raw sink committed that the
+// merge stage has not merged into them yet, so an analyst sees a record as soon as the sink holds it. The
+// unmerged records (sink versions after each table's merge txn) go through the same transform models as in the
+// merge stage (ingest's runModel: a record a model fails on is left out, as the merge would dead-letter it), and
+// meet the snapshot's rows under the one last-writer-wins order of the lake writers (lwwOrder), with the same
+// key rules as the table's writer. Reads the lake only; never writes it and never runs analyst SQL.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { mergeAppId, readSinkRange, runModel, type SinkRecord } from "@facsimile/ingest";
+import {
+  loadSnapshot,
+  lwwOrder,
+  openTable,
+  quoteIdent,
+  quoteLiteral,
+  regionLayout,
+  type Snapshot,
+  TableNotFoundError,
+  txnVersion,
+} from "@facsimile/lake";
+import type { SchemaRegistry } from "@facsimile/schemas";
+import { type CompiledModel, createSourceTable, loadSourceRows } from "@facsimile/transforms";
+import type { OverlayContext, SessionOverlay, TableOverlay } from "../session/open-workspace-session.js";
+
+export interface UnionReadDeps {
+  readonly registry: SchemaRegistry;
+  /** The region's compiled models (the same the ingest workers run). */
+  readonly models: readonly CompiledModel[];
+  /** The target tables' workspace column (default workspace_id). */
+  readonly workspaceColumn?: string;
+}
+
+export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
+  return {
+    async prepare(context) {
+      const sinkPath = regionLayout.sink(context.region);
+      const sink = openTable(context.store, sinkPath, context.connection, {
+        cacheDir: context.cacheDir,
+        scratchDir: context.scratchDir,
+      });
+      let head: Snapshot;
+      try {
+        head = await loadSnapshot(sink);
+      } catch (err) {
+        if (err instanceof TableNotFoundError) return new Map();
+        throw err;
+      }
+      const appId = mergeAppId(sinkPath);
+      // Targets grouped by how far they merged: each group reads its own sink range once.
+      const groups = new Map<number, { model: CompiledModel; snapshot: Snapshot }[]>();
+      for (const entry of context.catalog.tables) {
+        const model = deps.models.find((m) => m.table === entry.name);
+        if (model === undefined) continue;
+        const from = txnVersion(entry.snapshot, appId) ?? -1;
+        if (from >= head.version) continue;
+        const group = groups.get(from) ?? [];
+        group.push({ model, snapshot: entry.snapshot });
+        groups.set(from, group);
+      }
+      const overlays = new Map<string, TableOverlay>();
+      for (const [from, targets] of groups) {
+        const range = await readSinkRange(sink, deps.registry, from, head.version);
+        const byEntity = new Map<string, SinkRecord[]>();
+        for (const r of range.records) {
+          const list = byEntity.get(r.entity) ?? [];
+          list.push(r);
+          byEntity.set(r.entity, list);
+        }
+        for (const { model, snapshot } of targets) {
+          const records = byEntity.get(model.entities[0] as string) ?? [];
+          if (records.length === 0) continue;
+          const fresh = await freshRows(context, deps, model, records);
+          overlays.set(model.table, combineWith(model, snapshot, fresh));
+        }
+      }
+      return overlays;
+    },
+  };
+}
+
+/** The model's output over `records`, as a table of the sandbox (only the session's workspace's rows). */
+async function freshRows(
+  context: OverlayContext,
+  deps: UnionReadDeps,
+  model: CompiledModel,
+  records: readonly SinkRecord[],
+): Promise<string> {
+  const conn: DuckDBConnection = context.connection;
+  const source = await createSourceTable(conn, deps.registry, model.entities[0] as string, { replace: true });
+  try {
+    await loadSourceRows(conn, source, records, { ingestedAt: new Date() });
+    const out = await runModel(conn, model, source.name);
+    const name = `__fx_fresh_${model.table}`;
+    const ws = quoteIdent(deps.workspaceColumn ?? "workspace_id");
+    await conn.run(
+      `CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT * FROM ${out.table} WHERE ${ws} = ${quoteLiteral(context.workspace)}`,
+    );
+    await conn.run(`DROP TABLE IF EXISTS ${out.table}`);
+    return name;
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(source.name)}`).catch(() => undefined);
+  }
+}
+
+/** How the table's writer would have applied the fresh rows, as a read: the same keys, the same LWW order. */
+function combineWith(model: CompiledModel, snapshot: Snapshot, fresh: string): TableOverlay {
+  const columns = snapshot.schema.fields.map((f) => quoteIdent(f.name));
+  const list = columns.join(", ");
+  const writer = model.writer;
+  const union = (base: string) =>
+    `SELECT ${list} FROM ${base} AS __fx_base UNION ALL BY NAME SELECT ${list} FROM ${quoteIdent(fresh)}`;
+  if (writer.kind === "append") return { combine: union };
+  const partition = [
+    ...new Set([
+      ...snapshot.partitionColumns,
+      ...(writer.kind === "merge" ? writer.primaryKey : writer.parentKey),
+    ]),
+  ].map(quoteIdent);
+  const order = lwwOrder(writer.lww);
+  if (writer.kind === "merge")
+    return {
+      combine: (base) =>
+        `SELECT ${list} FROM (${union(base)}) AS __fx_u QUALIFY row_number() OVER (` +
+        `PARTITION BY ${partition.join(", ")} ORDER BY ${order.join(", ")}, hash(${list}) DESC) = 1`,
+    };
+  // merge-exploded: every row of the winning parent version stays, one copy per child key.
+  const version = [
+    writer.lww.generation,
+    writer.lww.version,
+    writer.lww.tombstone,
+    writer.lww.payloadHash,
+  ].map(quoteIdent);
+  const child = writer.childKey.map(quoteIdent);
+  return {
+    combine: (base) =>
+      `SELECT ${list} FROM (SELECT *, dense_rank() OVER (PARTITION BY ${partition.join(", ")} ORDER BY ${order.join(", ")}) AS __fx_rank ` +
+      `FROM (${union(base)}) AS __fx_u QUALIFY row_number() OVER (PARTITION BY ${[...partition, ...version, ...child].join(", ")} ` +
+      `ORDER BY hash(${list}) DESC) = 1) AS __fx_v WHERE __fx_rank = 1`,
+  };
+}
