@@ -40,19 +40,48 @@ export const SERVER_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
 
 const STRIP = /^(\s|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)+/;
 
+/** Client settings SET/RESET may name (drivers send them at connect); any other SET goes to the sandbox, refused. */
+const CLIENT_SETTINGS = new Set([
+  "application_name",
+  "extra_float_digits",
+  "client_encoding",
+  "names",
+  "datestyle",
+  "intervalstyle",
+  "timezone",
+  "time zone",
+  "search_path",
+  "statement_timeout",
+  "client_min_messages",
+  "standard_conforming_strings",
+  "bytea_output",
+  "session characteristics",
+  "transaction",
+]);
+
+const TRANSACTION_MODE =
+  "(\\s+(TRANSACTION|WORK|ISOLATION\\s+LEVEL\\s+(READ\\s+COMMITTED|READ\\s+UNCOMMITTED|REPEATABLE\\s+READ|SERIALIZABLE)|READ\\s+ONLY|READ\\s+WRITE|(NOT\\s+)?DEFERRABLE)|\\s*,)*";
+const BEGIN = new RegExp(`^(BEGIN|START\\s+TRANSACTION)${TRANSACTION_MODE}$`, "i");
+const COMMIT = /^(COMMIT|END)(\s+(TRANSACTION|WORK))?$/i;
+const ROLLBACK = /^(ROLLBACK|ABORT)(\s+(TRANSACTION|WORK))?$/i;
+const SET = /^SET\s+(?:SESSION\s+|LOCAL\s+)?([A-Za-z_]+(?:\s+(?:zone|characteristics))?)\b[^;]*$/i;
+const RESET = /^RESET\s+([A-Za-z_]+)$/i;
+
 export function classifyStatement(text: string): ClientStatement {
+  // Only whitespace: PostgreSQL's empty query (drivers ping with it). A comment-only text goes to the sandbox,
+  // which refuses it as EMPTY_QUERY like every other surface.
+  if (/^[\s;]*$/.test(text)) return { kind: "empty" };
   const sql = text.replace(STRIP, "").replace(/[\s;]+$/, "");
-  if (sql === "") return { kind: "empty" };
-  const words = sql.split(/\s+/, 3).map((w) => w.toUpperCase());
-  const first = words[0] ?? "";
-  if (first === "BEGIN" || (first === "START" && words[1] === "TRANSACTION"))
-    return { kind: "transaction", tag: "BEGIN", status: "T" };
-  if (first === "COMMIT" || first === "END") return { kind: "transaction", tag: "COMMIT", status: "I" };
-  if (first === "ROLLBACK" || first === "ABORT") return { kind: "transaction", tag: "ROLLBACK", status: "I" };
-  if ((first === "SET" || first === "RESET") && !/^SET\s+VARIABLE\b/i.test(sql))
-    return { kind: "setting", tag: first };
-  if (first === "DISCARD") return { kind: "setting", tag: "DISCARD ALL" };
-  if (first === "SHOW") {
+  if (sql.includes(";")) return { kind: "query", sql: text };
+  if (BEGIN.test(sql)) return { kind: "transaction", tag: "BEGIN", status: "T" };
+  if (COMMIT.test(sql)) return { kind: "transaction", tag: "COMMIT", status: "I" };
+  if (ROLLBACK.test(sql)) return { kind: "transaction", tag: "ROLLBACK", status: "I" };
+  const set = SET.exec(sql)?.[1]?.toLowerCase();
+  if (set !== undefined && CLIENT_SETTINGS.has(set)) return { kind: "setting", tag: "SET" };
+  const reset = RESET.exec(sql)?.[1]?.toLowerCase();
+  if (reset !== undefined && (reset === "all" || CLIENT_SETTINGS.has(reset))) return { kind: "setting", tag: "RESET" };
+  if (/^DISCARD\s+ALL$/i.test(sql)) return { kind: "setting", tag: "DISCARD ALL" };
+  if (/^SHOW\s/i.test(sql)) {
     const name = sql.slice(4).trim().toLowerCase().replace(/\s+/g, "_");
     if (name === "transaction_isolation_level") return { kind: "show", name: "transaction_isolation" };
     if (SERVER_SETTINGS[name] !== undefined) return { kind: "show", name };
