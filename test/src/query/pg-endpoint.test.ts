@@ -53,7 +53,13 @@ afterAll(async () => {
 async function client(ws: string): Promise<pg.Client> {
   let c = open.get(ws);
   if (c === undefined) {
-    c = new pg.Client({ host: "127.0.0.1", port: server.port, user: ws, password: secretOf(ws), database: "any" });
+    c = new pg.Client({
+      host: "127.0.0.1",
+      port: server.port,
+      user: ws,
+      password: secretOf(ws),
+      database: "any",
+    });
     await c.connect();
     open.set(ws, c);
   }
@@ -87,7 +93,14 @@ describe("psql", () => {
   });
 
   it("runs the seed's query: issues resolved per month", async () => {
-    const run = await psql(clients, server.port, alpha(), secretOf(alpha()), [ISSUES_RESOLVED_PER_MONTH.sql], ["-t"]);
+    const run = await psql(
+      clients,
+      server.port,
+      alpha(),
+      secretOf(alpha()),
+      [ISSUES_RESOLVED_PER_MONTH.sql],
+      ["-t"],
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n")).toEqual(EXPECTED_ISSUES_RESOLVED_PER_MONTH.map((r) => r.join("|")));
   });
@@ -118,12 +131,19 @@ describe("psql", () => {
     const unknown = await psql(clients, server.port, "ws-nobody", secretOf(alpha()), ["SELECT 1"]);
     expect(unknown.stderr).toContain('FATAL:  password authentication failed for user "ws-nobody"');
     // psql prints no SQLSTATE before it is connected: node-pg shows it.
-    const c = new pg.Client({ host: "127.0.0.1", port: server.port, user: alpha(), password: secretOf(beta()) });
+    const c = new pg.Client({
+      host: "127.0.0.1",
+      port: server.port,
+      user: alpha(),
+      password: secretOf(beta()),
+    });
     await expect(c.connect()).rejects.toMatchObject({ code: "28P01" });
   });
 
   it("refuses a sandbox probe with its SQLSTATE", async () => {
-    const run = await psql(clients, server.port, alpha(), secretOf(alpha()), ["SELECT * FROM read_csv('/etc/passwd')"]);
+    const run = await psql(clients, server.port, alpha(), secretOf(alpha()), [
+      "SELECT * FROM read_csv('/etc/passwd')",
+    ]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("ERROR:  42501:");
     expect(run.stderr).toContain("facsimile code FILE_ACCESS_NOT_ALLOWED");
@@ -136,7 +156,9 @@ const surface: SandboxSurface = {
     const c = await client(workspace);
     try {
       const result = await c.query({ text: sql, rowMode: "array" });
-      const rows = (result.rows as unknown[][]).map((r) => r.map((v) => (v instanceof Date ? v.toISOString() : v)));
+      const rows = (result.rows as unknown[][]).map((r) =>
+        r.map((v) => (v instanceof Date ? v.toISOString() : v)),
+      );
       return {
         ok: true,
         columns: result.fields.map((f) => f.name),
@@ -165,18 +187,19 @@ describe("node-pg", () => {
     const named = { name: "issues-of", text: "SELECT count(*) AS n FROM jira_issue WHERE workspace_id = $1" };
     expect((await c.query({ ...named, values: [alpha()] })).rows).toEqual([{ n: lake.tables.liveIssues }]);
     expect((await c.query({ ...named, values: [beta()] })).rows).toEqual([{ n: 0 }]);
-    const typed = await c.query("SELECT $1::INTEGER + 1 AS x, $2::VARCHAR AS s, $3::VARCHAR IS NULL AS missing", [
-      41,
-      "it's",
-      null,
-    ]);
+    const typed = await c.query(
+      "SELECT $1::INTEGER + 1 AS x, $2::VARCHAR AS s, $3::VARCHAR IS NULL AS missing",
+      [41, "it's", null],
+    );
     expect(typed.rows).toEqual([{ x: 42, s: "it's", missing: true }]);
     expect(typed.fields.map((f) => f.dataTypeID)).toEqual([23, 25, 16]);
   });
 
   it("keeps the connection usable after an error in the extended protocol", async () => {
     const c = await client(alpha());
-    await expect(c.query("SELECT * FROM read_text($1)", ["/etc/hostname"])).rejects.toMatchObject({ code: "42501" });
+    await expect(c.query("SELECT * FROM read_text($1)", ["/etc/hostname"])).rejects.toMatchObject({
+      code: "42501",
+    });
     expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
   });
 });
@@ -207,7 +230,11 @@ except psycopg.OperationalError as e:
 print(json.dumps(out))
 `;
   it("lists tables and columns, binds parameters, and is refused with SQLSTATEs", async () => {
-    const run = await runClient(clients.python, ["-c", script, String(server.port), alpha(), secretOf(alpha()), beta()], {});
+    const run = await runClient(
+      clients.python,
+      ["-c", script, String(server.port), alpha(), secretOf(alpha()), beta()],
+      {},
+    );
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(out.tables).toEqual(["jira_issue", "jira_project"]);
