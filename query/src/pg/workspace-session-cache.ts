@@ -10,14 +10,17 @@ export interface SessionCacheOptions {
   readonly refreshIntervalMs: number;
   /** A workspace's session is closed after this long without a query, in ms. */
   readonly idleCloseMs: number;
-  /** Operator log lines (refresh failures). */
+  /** Operator log lines (refresh failures, slow builds). */
   readonly log: (line: string) => void;
+  /** A session build slower than this is logged, in ms. */
+  readonly slowBuildMs: number;
 }
 
 export const SESSION_CACHE_DEFAULTS: Readonly<SessionCacheOptions> = Object.freeze({
   refreshIntervalMs: 250,
   idleCloseMs: 5 * 60_000,
   log: () => {},
+  slowBuildMs: 1_000,
 });
 
 export interface SessionLease {
@@ -112,8 +115,15 @@ export class WorkspaceSessionCache {
 
   private async build(workspace: string): Promise<Built> {
     // The key is read before the session: a commit landing during the build makes the next tick rebuild.
+    const started = performance.now();
     const stateKey = await this.deps.stateKey();
+    const keyed = performance.now();
     const session = await this.deps.open(workspace);
+    const ms = performance.now() - started;
+    if (ms > this.options.slowBuildMs)
+      this.options.log(
+        `slow session build for ${workspace}: ${Math.round(ms)} ms (versions ${Math.round(keyed - started)} ms)`,
+      );
     return { session, stateKey, leases: 0, retired: false };
   }
 
