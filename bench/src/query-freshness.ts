@@ -11,8 +11,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createKafkaTransport, encodeRecord, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
+import { createKafkaTransport, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
 import { generateWorkload, type Workload } from "@facsimile/ingest";
+import { encodeRecord } from "@facsimile/protocol";
 import pg from "pg";
 import { benchEnv, benchWorker, percentile, produceAll, registry, untilCaughtUp } from "./ingest-support.js";
 
@@ -124,7 +125,8 @@ async function runLoad(region: string, brokers: readonly string[], o: QueryFresh
     for (; produced < due; produced++) {
       const r = records[produced % records.length];
       version++;
-      if (r !== undefined) messages.push({ key: r.workspaceId, value: encodeRecord({ ...r.record, version }) });
+      if (r !== undefined)
+        messages.push({ key: r.workspaceId, value: encodeRecord({ ...r.record, version }) });
     }
     if (now >= measureFrom && probed < Math.floor((now - measureFrom) / o.probeMs) + 1) {
       const p = probes[probed++];
@@ -164,7 +166,22 @@ async function serveProcess(
 ): Promise<Endpoint> {
   const child = spawn(
     process.execPath,
-    [CLI, "serve", "pg", "--region", region, "--lake", lake, "--credentials", credentials, "--port", "0", "--threads", "1", ...extra],
+    [
+      CLI,
+      "serve",
+      "pg",
+      "--region",
+      region,
+      "--lake",
+      lake,
+      "--credentials",
+      credentials,
+      "--port",
+      "0",
+      "--threads",
+      "1",
+      ...extra,
+    ],
     { cwd, stdio: ["ignore", "pipe", "inherit"], env: process.env },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -241,7 +258,8 @@ export async function runQueryFreshness(o: QueryFreshnessOptions): Promise<Query
     const observe = worker.metrics.freshness.observe.bind(worker.metrics.freshness);
     worker.metrics.freshness.observe = (labels, seconds) => {
       observe(labels, seconds);
-      if (Date.now() - seconds * 1000 >= measureFrom) stages[labels.stage === "sink" ? "sink" : "merge"].push(seconds);
+      if (Date.now() - seconds * 1000 >= measureFrom)
+        stages[labels.stage === "sink" ? "sink" : "merge"].push(seconds);
     };
 
     // Each endpoint is its own `facsimile serve pg` process, as deployed: neither slows the worker's event loop.
@@ -261,10 +279,26 @@ export async function runQueryFreshness(o: QueryFreshnessOptions): Promise<Query
       pollProbes(errors, off, pendingOff, o.pollMs, stop),
     ];
 
-    const args = ["--role", "load", "--region", env.region, "--rate", String(o.rate), "--seconds", String(o.seconds)];
+    const args = [
+      "--role",
+      "load",
+      "--region",
+      env.region,
+      "--rate",
+      String(o.rate),
+      "--seconds",
+      String(o.seconds),
+    ];
     const load = spawn(
       process.execPath,
-      [fileURLToPath(import.meta.url), ...args, "--warmup", String(o.warmup), "--probe-ms", String(o.probeMs)],
+      [
+        fileURLToPath(import.meta.url),
+        ...args,
+        "--warmup",
+        String(o.warmup),
+        "--probe-ms",
+        String(o.probeMs),
+      ],
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, KAFKA_BROKERS: env.brokers.join(",") } },
     );
     let report: { produced: number; window: number } | undefined;
@@ -305,7 +339,9 @@ export async function runQueryFreshness(o: QueryFreshnessOptions): Promise<Query
       };
     };
     if (errors.length > 0)
-      console.error(`query-freshness: ${errors.length} probe queries failed, e.g. ${[...new Set(errors)].slice(0, 3).join(" | ")}`);
+      console.error(
+        `query-freshness: ${errors.length} probe queries failed, e.g. ${[...new Set(errors)].slice(0, 3).join(" | ")}`,
+      );
     const unionOn = summary(seenOn ?? [], pendingOn.size);
     const unionOff = summary(seenOff ?? [], pendingOff.size);
     return {
@@ -322,7 +358,9 @@ export async function runQueryFreshness(o: QueryFreshnessOptions): Promise<Query
   }
 }
 
-function options(argv: readonly string[]): QueryFreshnessOptions & { role: string; region: string; json: boolean } {
+function options(
+  argv: readonly string[],
+): QueryFreshnessOptions & { role: string; region: string; json: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -360,7 +398,13 @@ export default async function main(argv: readonly string[] = []): Promise<void> 
   }
   const r = await runQueryFreshness(o);
   if (o.json) {
-    console.log(JSON.stringify({ bench: "query-freshness", options: { ...o, role: undefined, region: undefined }, ...r }));
+    console.log(
+      JSON.stringify({
+        bench: "query-freshness",
+        options: { ...o, role: undefined, region: undefined },
+        ...r,
+      }),
+    );
     return;
   }
   const s = (p: Summary, unit = "probes"): string =>

@@ -3,8 +3,16 @@
 // (checkpoints drop dataChange), so when files also went away in the range (a compaction rewrote them), rows
 // already in those files are not new and are left out by their Kafka coordinates. Used after a restart, or when
 // the in-memory copy of a sink version is gone. Read-only.
-import { workspaceAriString } from "@facsimile/bus";
-import { type AddAction, loadSnapshot, quoteLiteral, readTable, type Snapshot, type Table } from "@facsimile/lake";
+
+import {
+  type AddAction,
+  loadSnapshot,
+  quoteLiteral,
+  readTable,
+  type Snapshot,
+  type Table,
+} from "@facsimile/lake";
+import { workspaceAriString } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { SinkRecord } from "./sink-record.js";
 
@@ -44,7 +52,8 @@ export async function readSinkRange(
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });
   // Filtered before anything is decoded: a reader of one workspace (the union read) decodes only its records.
-  const where = filter.workspace === undefined ? "" : ` WHERE workspace_id = ${quoteLiteral(filter.workspace)}`;
+  const where =
+    filter.workspace === undefined ? "" : ` WHERE workspace_id = ${quoteLiteral(filter.workspace)}`;
   let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink${where}`;
   const gone =
     fromSnapshot === undefined ? new Map<string, AddAction>() : addedFiles(toSnapshot, fromSnapshot);

@@ -1,7 +1,8 @@
 // Tells cheaply whether a region's lake moved: the latest commit version of each target table and of the raw
 // sink, found by listing only the log keys after the last one seen (one small listing per table), never by
 // loading snapshots. What it returns is a key to compare, not a snapshot to read. Read-only.
-import { type ObjectStore, regionLayout } from "@facsimile/lake";
+import { regionLayout } from "@facsimile/lake";
+import type { ObjectStore } from "@facsimile/object-store";
 import { listRegionTables } from "./list-region-tables.js";
 
 const COMMIT = /\/_delta_log\/(\d{20})\.json$/;

@@ -79,7 +79,8 @@ export function classifyStatement(text: string): ClientStatement {
   const set = SET.exec(sql)?.[1]?.toLowerCase();
   if (set !== undefined && CLIENT_SETTINGS.has(set)) return { kind: "setting", tag: "SET" };
   const reset = RESET.exec(sql)?.[1]?.toLowerCase();
-  if (reset !== undefined && (reset === "all" || CLIENT_SETTINGS.has(reset))) return { kind: "setting", tag: "RESET" };
+  if (reset !== undefined && (reset === "all" || CLIENT_SETTINGS.has(reset)))
+    return { kind: "setting", tag: "RESET" };
   if (/^DISCARD\s+ALL$/i.test(sql)) return { kind: "setting", tag: "DISCARD ALL" };
   if (/^SHOW\s/i.test(sql)) {
     const name = sql.slice(4).trim().toLowerCase().replace(/\s+/g, "_");

@@ -4,7 +4,8 @@
 // can see those tables and nothing else: no files, no other workspace, no credentials (DuckDB never gets any).
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { type ObjectStore, quoteIdent, readTable, type Table } from "@facsimile/lake";
+import { quoteIdent, readTable, type Table } from "@facsimile/lake";
+import type { ObjectStore } from "@facsimile/object-store";
 import { loadRegionCatalog, type RegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,

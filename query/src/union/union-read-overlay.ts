@@ -58,7 +58,9 @@ export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
       }
       const overlays = new Map<string, TableOverlay>();
       for (const [from, targets] of groups) {
-        const range = await readSinkRange(sink, deps.registry, from, head.version, { workspace: context.workspace });
+        const range = await readSinkRange(sink, deps.registry, from, head.version, {
+          workspace: context.workspace,
+        });
         const byEntity = new Map<string, SinkRecord[]>();
         for (const r of range.records) {
           const list = byEntity.get(r.entity) ?? [];

@@ -35,7 +35,7 @@ const open = new Map<string, pg.Client>();
 beforeAll(async () => {
   clients = ensureSqlClients();
   lake = await openExampleLake();
-  engine = openQueryEngine(lake.location, {
+  engine = await openQueryEngine(lake.location, {
     session: { timeoutMs: 1_500, threads: 1, tempRoot: lake.dir, cacheDir: join(lake.dir, "cache") },
   });
   const credentials = parsePgCredentials({

@@ -6,13 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createLocalTransport,
-  createRegionTopics,
-  encodeRecord,
-  recordsTopic,
-  type Transport,
-} from "@facsimile/bus";
+import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
 import {
   createIngestWorker,
   generateWorkload,
@@ -22,14 +16,9 @@ import {
   readSinkHead,
   type WorkloadOptions,
 } from "@facsimile/ingest";
-import {
-  LocalObjectStore,
-  loadSnapshot,
-  openDuckDb,
-  openTable,
-  regionLayout,
-  txnVersion,
-} from "@facsimile/lake";
+import { loadSnapshot, openDuckDb, openTable, regionLayout, txnVersion } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { encodeRecord } from "@facsimile/protocol";
 import {
   openQueryEngine,
   type PgServer,
@@ -131,7 +120,9 @@ beforeAll(async () => {
   ]);
   await ingest("append");
 
-  engine = openQueryEngine(store, { session: { threads: 1, tempRoot: dir, cacheDir: join(dir, "cache") } });
+  engine = await openQueryEngine(store, {
+    session: { threads: 1, tempRoot: dir, cacheDir: join(dir, "cache") },
+  });
   const credentials = parsePgCredentials({ workspaces: { [WS]: SECRET } });
   const overlay = unionReadOverlay({ registry, models });
   const fast = { refreshIntervalMs: 50 };

@@ -127,7 +127,7 @@ const command: CliCommand = {
       io.stderr(`facsimile serve pg: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    const engine = openQueryEngine(lakeLocation(str("lake"), io.env, io.cwd), {
+    const engine = await openQueryEngine(lakeLocation(str("lake"), io.env, io.cwd), {
       env: io.env,
       session: limits,
     });
