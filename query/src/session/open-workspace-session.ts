@@ -2,6 +2,7 @@
 // only that workspace's live rows of each of the region's tables (its partition's files alone are read, or
 // downloaded from a remote store into the cache), then locked. Analysts' SQL runs only after the lock, so it
 // can see those tables and nothing else: no files, no other workspace, no credentials (DuckDB never gets any).
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteIdent, readTable, type Table } from "@facsimile/lake";
@@ -33,12 +34,16 @@ export interface SessionOptions extends SandboxOptions, WorkspaceViewOptions {
   readonly overlay: SessionOverlay | undefined;
 }
 
-/** What the session's tables hold beyond their snapshots, given before the sandbox is locked. */
+/**
+ * What the session's tables hold beyond their snapshots (the union read). Declarative on purpose: what it returns
+ * is SQL text over files it wrote, so the rows can be loaded wherever the session's DuckDB runs.
+ */
 export interface SessionOverlay {
   /**
-   * Runs on the still-unlocked sandbox connection (it may read the lake through `store`) and returns, per table
-   * name, how to combine the table's snapshot rows (a SQL relation) with rows of its own. Tables it does not name
-   * are shown as their snapshot. Must not run analyst SQL.
+   * Runs before the session's tables are filled, on a DuckDB connection that never runs analysts' SQL; it may
+   * read the lake through `store` and write files under `dir` (kept until the session closes). Returns, per table
+   * name, how to combine the table's snapshot rows with rows of its own. Tables it does not name are shown as their
+   * snapshot.
    */
   prepare(context: OverlayContext): Promise<ReadonlyMap<string, TableOverlay>>;
 }
@@ -51,10 +56,15 @@ export interface OverlayContext {
   readonly catalog: RegionCatalog;
   readonly cacheDir: string;
   readonly scratchDir: string;
+  /** The overlay's own folder for the files its SQL reads; deleted with the session. */
+  readonly dir: string;
 }
 
 export interface TableOverlay {
-  /** A SELECT over every column of the table: `base` (the snapshot's rows, a relation) with the overlay applied. */
+  /**
+   * A SELECT over every column of the table: `base` (the snapshot's rows, a relation) with the overlay applied. It
+   * may read the overlay's files (read_parquet of a file under OverlayContext.dir) and nothing else.
+   */
   combine(base: string): string;
 }
 
@@ -111,6 +121,9 @@ export async function openWorkspaceSession(
             catalog,
             cacheDir: options.cacheDir,
             scratchDir: join(db.dir, "scratch"),
+            dir: await mkdir(join(db.dir, "overlay"), { recursive: true }).then(() =>
+              join(db.dir, "overlay"),
+            ),
           });
     const tables: SessionTable[] = [];
     const skipped: SkippedTablePlan[] = [];

@@ -4,6 +4,7 @@
 // merge stage (ingest's runModel: a record a model fails on is left out, as the merge would dead-letter it), and
 // meet the snapshot's rows under the one last-writer-wins order of the lake writers (lwwOrder), with the same
 // key rules as the table's writer. Reads the lake only; never writes it and never runs analyst SQL.
+import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { mergeAppId, readSinkRange, runModel, type SinkRecord } from "@facsimile/ingest";
 import {
@@ -79,7 +80,7 @@ export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
   };
 }
 
-/** The model's output over `records`, as a table of the sandbox (only the session's workspace's rows). */
+/** The model's output over `records` (only the session's workspace's rows), as a Parquet file of the overlay's. */
 async function freshRows(
   context: OverlayContext,
   deps: UnionReadDeps,
@@ -91,13 +92,17 @@ async function freshRows(
   try {
     await loadSourceRows(conn, source, records, { ingestedAt: new Date() });
     const out = await runModel(conn, model, source.name);
-    const name = `__fx_fresh_${model.table}`;
+    const file = join(context.dir, `${model.table}.parquet`);
     const ws = quoteIdent(deps.workspaceColumn ?? "workspace_id");
-    await conn.run(
-      `CREATE OR REPLACE TABLE ${quoteIdent(name)} AS SELECT * FROM ${out.table} WHERE ${ws} = ${quoteLiteral(context.workspace)}`,
-    );
-    await conn.run(`DROP TABLE IF EXISTS ${out.table}`);
-    return name;
+    try {
+      await conn.run(
+        `COPY (SELECT * FROM ${out.table} WHERE ${ws} = ${quoteLiteral(context.workspace)}) ` +
+          `TO ${quoteLiteral(file)} (FORMAT parquet)`,
+      );
+    } finally {
+      await conn.run(`DROP TABLE IF EXISTS ${out.table}`);
+    }
+    return `read_parquet(${quoteLiteral(file)})`;
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(source.name)}`).catch(() => undefined);
   }
@@ -109,7 +114,7 @@ function combineWith(model: CompiledModel, snapshot: Snapshot, fresh: string): T
   const list = columns.join(", ");
   const writer = model.writer;
   const union = (base: string) =>
-    `SELECT ${list} FROM ${base} AS __fx_base UNION ALL BY NAME SELECT ${list} FROM ${quoteIdent(fresh)}`;
+    `SELECT ${list} FROM ${base} AS __fx_base UNION ALL BY NAME SELECT ${list} FROM ${fresh} AS __fx_fresh`;
   if (writer.kind === "append") return { combine: union };
   const partition = [
     ...new Set([
