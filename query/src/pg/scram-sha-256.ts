@@ -18,8 +18,11 @@ const hmac = (key: Buffer, text: string): Buffer => createHmac("sha256", key).up
 const sha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
 
 /** Verifiers of a workspace's secrets under one salt. */
-export function scramVerifier(secrets: readonly string[], iterations = SCRAM_ITERATIONS): ScramVerifier {
-  const salt = randomBytes(16);
+export function scramVerifier(
+  secrets: readonly string[],
+  iterations = SCRAM_ITERATIONS,
+  salt: Buffer = randomBytes(16),
+): ScramVerifier {
   const keys = secrets.map((secret) => {
     const salted = pbkdf2Sync(Buffer.from(secret.normalize("NFKC"), "utf8"), salt, iterations, 32, "sha256");
     return { storedKey: sha256(hmac(salted, "Client Key")), serverKey: hmac(salted, "Server Key") };
@@ -41,7 +44,11 @@ export class ScramExchange {
   private nonce = "";
   private gs2Header = "";
 
-  constructor(private readonly verifier: ScramVerifier) {}
+  constructor(
+    private readonly verifier: ScramVerifier,
+    /** The server's part of the nonce (random; given only by tests replaying a known exchange). */
+    private readonly serverNonce: string = randomBytes(18).toString("base64"),
+  ) {}
 
   /** `data`: the client-first message ("n,,n=,r=<nonce>"). Returns the server-first message. */
   start(data: string): string {
@@ -52,7 +59,7 @@ export class ScramExchange {
     this.clientFirstBare = match[2] as string;
     const clientNonce = /(?:^|,)r=([^,]+)/.exec(this.clientFirstBare)?.[1];
     if (clientNonce === undefined) throw new ScramError("the SCRAM client-first message has no nonce");
-    this.nonce = clientNonce + randomBytes(18).toString("base64");
+    this.nonce = clientNonce + this.serverNonce;
     this.serverFirst = `r=${this.nonce},s=${this.verifier.salt.toString("base64")},i=${this.verifier.iterations}`;
     return this.serverFirst;
   }
