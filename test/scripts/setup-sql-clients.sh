@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SQL clients we do not write, for the PostgreSQL endpoint's tests, installed once and cached:
-#   - psql (Debian's postgresql-client), through apt-get when it is missing and we are root;
+#   - psql (Debian's postgresql-client) and openssl, through apt-get when missing and we are root;
 #   - a Python venv with psycopg (3, pure Python: it uses the system libpq) from PyPI.
 # Idempotent and safe to run concurrently (flock). Once done it touches no network.
 #
 # stdout: shell assignments, e.g. `eval "$(bash test/scripts/setup-sql-clients.sh)"`:
 #   FACSIMILE_PSQL=<path of psql>
 #   FACSIMILE_PSYCOPG_PYTHON=<venv>/bin/python
+#   FACSIMILE_OPENSSL=<path of openssl>
 # stderr: progress. Environment: FACSIMILE_CACHE (default ~/.cache/facsimile), PYTHON (default python3).
 set -euo pipefail
 
@@ -24,13 +25,17 @@ mkdir -p "$DIR"
 exec 9>"$DIR/.lock"
 flock 9
 
-if ! command -v psql >/dev/null 2>&1; then
+# openssl makes the TLS test's throwaway certificate.
+missing=()
+command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing postgresql-client with apt-get"
+    log "installing ${missing[*]} with apt-get"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   else
-    log "psql is missing: install Debian's postgresql-client (apt-get install postgresql-client)"
+    log "missing ${missing[*]}: install them (apt-get install ${missing[*]})"
     exit 1
   fi
 fi
@@ -47,3 +52,4 @@ fi
 
 printf 'FACSIMILE_PSQL=%s\n' "$(command -v psql)"
 printf 'FACSIMILE_PSYCOPG_PYTHON=%s\n' "$VENV/bin/python"
+printf 'FACSIMILE_OPENSSL=%s\n' "$(command -v openssl)"

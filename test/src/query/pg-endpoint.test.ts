@@ -2,6 +2,8 @@
 // statement, wrong passwords), Node's pg (the whole sandbox conformance suite, with each refusal's SQLSTATE;
 // parameters and named prepared statements) and Python's psycopg (parameters, catalog listing, a refused login).
 // The example lake is local; the clients connect over TCP to a server in this process.
+
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   describeSandboxConformance,
@@ -19,7 +21,7 @@ import {
 } from "@facsimile/query";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureSqlClients, psql, runClient, type SqlClients } from "./sql-clients.js";
+import { ensureSqlClients, psql, runClient, type SqlClients, selfSignedCertificate } from "./sql-clients.js";
 
 const secretOf = (ws: string) => `pg-secret-of-${ws}-0123456789`;
 // int8 and numeric as numbers, as the other surfaces return them.
@@ -147,6 +149,46 @@ describe("psql", () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("ERROR:  42501:");
     expect(run.stderr).toContain("facsimile code FILE_ACCESS_NOT_ALLOWED");
+  });
+});
+
+describe("TLS", () => {
+  it("speaks TLS after SSLRequest when given a certificate, and refuses SSL ('N') without one", async () => {
+    const files = selfSignedCertificate(clients, lake.dir);
+    const credentials = parsePgCredentials({ workspaces: { [alpha()]: secretOf(alpha()) } });
+    const tls = { cert: await readFile(files.cert), key: await readFile(files.key) };
+    const secure = await startPgServer(engine, { region: lake.region, credentials, port: 0, tls });
+    try {
+      const run = await psql(
+        clients,
+        secure.port,
+        alpha(),
+        secretOf(alpha()),
+        ["\\conninfo", "SELECT count(*) FROM jira_project"],
+        ["-t"],
+        "require",
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/SSL connection \(protocol: TLSv1\.[23]/);
+      const c = new pg.Client({
+        host: "127.0.0.1",
+        port: secure.port,
+        user: alpha(),
+        password: secretOf(alpha()),
+        ssl: { rejectUnauthorized: false },
+      });
+      await c.connect();
+      try {
+        expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await secure.close();
+    }
+    const plain = await psql(clients, server.port, alpha(), secretOf(alpha()), ["SELECT 1"], [], "require");
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain("server does not support SSL");
   });
 });
 

@@ -1,6 +1,7 @@
 // SQL clients we do not write, for the PostgreSQL endpoint's tests: psql (Debian's postgresql-client) and Python's
 // psycopg, installed by test/scripts/setup-sql-clients.sh (cached; a no-op once done). Test tooling only.
 import { execFile, execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/setup-sql-clients.sh", import.meta.url));
@@ -8,6 +9,7 @@ const SCRIPT = fileURLToPath(new URL("../../scripts/setup-sql-clients.sh", impor
 export interface SqlClients {
   readonly psql: string;
   readonly python: string;
+  readonly openssl: string;
 }
 
 let cached: SqlClients | undefined;
@@ -27,8 +29,10 @@ export function ensureSqlClients(): SqlClients {
   );
   const psql = vars.get("FACSIMILE_PSQL");
   const python = vars.get("FACSIMILE_PSYCOPG_PYTHON");
-  if (psql === undefined || python === undefined) throw new Error(`setup-sql-clients.sh printed:\n${out}`);
-  cached = { psql, python };
+  const openssl = vars.get("FACSIMILE_OPENSSL");
+  if (psql === undefined || python === undefined || openssl === undefined)
+    throw new Error(`setup-sql-clients.sh printed:\n${out}`);
+  cached = { psql, python, openssl };
   return cached;
 }
 
@@ -59,6 +63,32 @@ export function runClient(
   });
 }
 
+/** A throwaway self-signed certificate for 127.0.0.1 (test only): the PEM files' paths. */
+export function selfSignedCertificate(clients: SqlClients, dir: string): { cert: string; key: string } {
+  const cert = join(dir, "endpoint-cert.pem");
+  const key = join(dir, "endpoint-key.pem");
+  execFileSync(
+    clients.openssl,
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  return { cert, key };
+}
+
 /** psql against the endpoint: unaligned output, no psqlrc, stop at the first error. */
 export function psql(
   clients: SqlClients,
@@ -67,6 +97,7 @@ export function psql(
   password: string,
   commands: readonly string[],
   extra: readonly string[] = [],
+  sslmode = "disable",
 ): Promise<ClientRun> {
   return runClient(
     clients.psql,
@@ -78,7 +109,7 @@ export function psql(
       "-v",
       "VERBOSITY=verbose",
       ...extra,
-      `host=127.0.0.1 port=${port} user=${user} dbname=facsimile sslmode=disable`,
+      `host=127.0.0.1 port=${port} user=${user} dbname=facsimile sslmode=${sslmode}`,
       ...commands.flatMap((c) => ["-c", c]),
     ],
     { PGPASSWORD: password, PGCONNECT_TIMEOUT: "10" },
