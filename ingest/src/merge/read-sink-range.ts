@@ -34,9 +34,11 @@ const COLUMNS =
   "entity_name, type_url, resource_ari, entity_type, workspace_id, version, generation, is_tombstone, " +
   "payload_hash, payload, kafka_topic, kafka_partition, kafka_offset, epoch_ms(record_time) AS record_ms";
 
-export interface SinkRangeFilter {
+export interface SinkRangeOptions {
   /** Only this workspace's records (the sink's workspace_id: the workspace key, e.g. "acme"). */
   readonly workspace?: string;
+  /** Snapshots the caller already holds (versions `from` and `to`): not loaded again. */
+  readonly snapshots?: (version: number) => Promise<Snapshot>;
 }
 
 export async function readSinkRange(
@@ -44,10 +46,11 @@ export async function readSinkRange(
   registry: SchemaRegistry,
   from: number,
   to: number,
-  filter: SinkRangeFilter = {},
+  filter: SinkRangeOptions = {},
 ): Promise<SinkRange> {
-  const toSnapshot = await loadSnapshot(sink, { version: to });
-  const fromSnapshot = from < 0 ? undefined : await loadSnapshot(sink, { version: from });
+  const snapshotAt = filter.snapshots ?? ((version: number) => loadSnapshot(sink, { version }));
+  const toSnapshot = await snapshotAt(to);
+  const fromSnapshot = from < 0 ? undefined : await snapshotAt(from);
   const files = addedFiles(fromSnapshot, toSnapshot);
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });

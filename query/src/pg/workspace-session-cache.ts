@@ -56,6 +56,8 @@ export class WorkspaceSessionCache {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private closed = false;
+  /** Background builds and closes of retired sessions: close() waits for them. */
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: SessionCacheDeps,
@@ -93,7 +95,7 @@ export class WorkspaceSessionCache {
         if (released) return;
         released = true;
         built.leases--;
-        if (built.retired && built.leases === 0) void built.session.close();
+        if (built.retired && built.leases === 0) this.track(built.session.close());
       },
     };
   }
@@ -108,6 +110,7 @@ export class WorkspaceSessionCache {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.ticking;
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
     const all = [...this.entries.values()];
     this.entries.clear();
     await Promise.all(all.map((e) => e.current.then((b) => b.session.close()).catch(() => undefined)));
@@ -148,16 +151,16 @@ export class WorkspaceSessionCache {
       }
       if (current.stateKey === key) continue;
       entry.building = true;
-      void this.build(workspace)
+      const building = this.build(workspace)
         .then(
           (next) => {
             if (this.closed || this.entries.get(workspace) !== entry) {
-              void next.session.close();
+              this.track(next.session.close());
               return;
             }
             entry.current = Promise.resolve(next);
             current.retired = true;
-            if (current.leases === 0) void current.session.close();
+            if (current.leases === 0) this.track(current.session.close());
           },
           (err: unknown) =>
             this.options.log(`refreshing the session of ${workspace} failed: ${(err as Error).message}`),
@@ -165,6 +168,12 @@ export class WorkspaceSessionCache {
         .finally(() => {
           entry.building = false;
         });
+      this.track(building);
     }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const p = work.catch(() => undefined).finally(() => this.background.delete(p));
+    this.background.add(p);
   }
 }

@@ -15,6 +15,7 @@ import {
   quoteLiteral,
   regionLayout,
   type Snapshot,
+  type Table,
   TableNotFoundError,
   txnVersion,
 } from "@facsimile/lake";
@@ -30,7 +31,52 @@ export interface UnionReadDeps {
   readonly workspaceColumn?: string;
 }
 
+/** Sink snapshots kept per region (by version), and decoded ranges kept per workspace. */
+const MAX_SNAPSHOTS = 8;
+const MAX_RANGES = 256;
+
+/**
+ * One overlay serves every session of a process: it keeps the sink snapshots it loaded and each workspace's decoded
+ * unmerged records, so a refresh reads only the sink versions committed since the last one (until the merge
+ * position moves, which starts the workspace's range afresh).
+ */
 export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
+  const snapshots = new Map<string, Map<number, Snapshot>>();
+  const ranges = new Map<string, { readonly to: number; readonly records: readonly SinkRecord[] }>();
+  const remember = (region: string, snapshot: Snapshot): Snapshot => {
+    const byVersion = snapshots.get(region) ?? new Map<number, Snapshot>();
+    snapshots.set(region, byVersion);
+    byVersion.set(snapshot.version, snapshot);
+    while (byVersion.size > MAX_SNAPSHOTS) byVersion.delete(Math.min(...byVersion.keys()));
+    return snapshot;
+  };
+  /** Unmerged records of the workspace in sink versions (from, to], from the cache plus what is new. */
+  const recordsOf = async (
+    context: OverlayContext,
+    sink: Table,
+    from: number,
+    to: number,
+  ): Promise<readonly SinkRecord[]> => {
+    const key = `${context.region}\u0000${context.workspace}\u0000${from}`;
+    const known = ranges.get(key);
+    if (known !== undefined && known.to === to) return known.records;
+    const start = known !== undefined && known.to < to ? known.to : from;
+    const snapshotAt = async (version: number) =>
+      snapshots.get(context.region)?.get(version) ??
+      remember(context.region, await loadSnapshot(sink, { version }));
+    const range = await readSinkRange(sink, deps.registry, start, to, {
+      workspace: context.workspace,
+      snapshots: snapshotAt,
+    });
+    const records = start === from ? range.records : [...(known?.records ?? []), ...range.records];
+    // A moved merge position starts a new range: the workspace's older ones are of no use any more.
+    for (const k of ranges.keys())
+      if (k.startsWith(`${context.region}\u0000${context.workspace}\u0000`) && k !== key) ranges.delete(k);
+    ranges.delete(key);
+    ranges.set(key, { to, records });
+    while (ranges.size > MAX_RANGES) ranges.delete(ranges.keys().next().value as string);
+    return records;
+  };
   return {
     async prepare(context) {
       const sinkPath = regionLayout.sink(context.region);
@@ -40,7 +86,7 @@ export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
       });
       let head: Snapshot;
       try {
-        head = await loadSnapshot(sink);
+        head = remember(context.region, await loadSnapshot(sink));
       } catch (err) {
         if (err instanceof TableNotFoundError) return new Map();
         throw err;
@@ -59,11 +105,9 @@ export function unionReadOverlay(deps: UnionReadDeps): SessionOverlay {
       }
       const overlays = new Map<string, TableOverlay>();
       for (const [from, targets] of groups) {
-        const range = await readSinkRange(sink, deps.registry, from, head.version, {
-          workspace: context.workspace,
-        });
+        const records = await recordsOf(context, sink, from, head.version);
         const byEntity = new Map<string, SinkRecord[]>();
-        for (const r of range.records) {
+        for (const r of records) {
           const list = byEntity.get(r.entity) ?? [];
           list.push(r);
           byEntity.set(r.entity, list);
