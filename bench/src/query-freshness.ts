@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createKafkaTransport, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
-import { generateWorkload, type Workload } from "@facsimile/ingest";
+import { generateWorkload, type Workload } from "@facsimile/ingest/testing";
 import { encodeRecord } from "@facsimile/protocol";
 import pg from "pg";
 import { benchEnv, benchWorker, percentile, produceAll, registry, untilCaughtUp } from "./ingest-support.js";

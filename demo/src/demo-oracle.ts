@@ -3,7 +3,7 @@
 // for payloads above the threshold the same content-addressed offload pointer under the region's prefix. Used
 // after the run, to say whether the tables hold exactly what the workload says they must.
 
-import type { WorkloadRecord } from "@facsimile/ingest";
+import type { WorkloadRecord } from "@facsimile/ingest/testing";
 import type { ObjectStore } from "@facsimile/object-store";
 import {
   encodeRecord,

@@ -1,6 +1,6 @@
 // The demo's randomness: every choice of the workload and of the delivery comes from a seeded stream
 // (ingest's mulberry32 `seededRandom`), so one seed always gives the same result. Never Math.random here.
-import { seededRandom } from "@facsimile/ingest";
+import { seededRandom } from "@facsimile/ingest/testing";
 
 export interface Dice {
   /** Uniform in [0, 1). */

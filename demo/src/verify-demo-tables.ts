@@ -2,7 +2,7 @@
 // (ingest's verifyTables: each Merge table holds exactly the winner of every resource, the exploded table the
 // winner's children, the change history every delivered issue version and no Kafka record twice) and counts the
 // rows of each table. Reads the lake only.
-import { lwwOracle, verifyTables } from "@facsimile/ingest";
+import { lwwOracle, verifyTables } from "@facsimile/ingest/testing";
 import { openDuckDb } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/object-store";
 import type { SchemaRegistry } from "@facsimile/schemas";

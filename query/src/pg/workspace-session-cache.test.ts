@@ -1,5 +1,6 @@
 // The session cache with in-memory sessions: one session per workspace shared by every lease, replaced in the
 // background when the lake's state key changes, the replaced one closed only once its last lease is released.
+import { waitFor } from "@facsimile/core/testing";
 import { describe, expect, it } from "vitest";
 import type { WorkspaceSession } from "../session/open-workspace-session.js";
 import { WorkspaceSessionCache } from "./workspace-session-cache.js";
@@ -18,11 +19,6 @@ function fakeSession(workspace: string, id: number, closed: Set<number>): Worksp
     },
   };
 }
-
-const until = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
-};
 
 describe("WorkspaceSessionCache", () => {
   it("shares a session per workspace and swaps it when the state key changes", async () => {
@@ -51,17 +47,18 @@ describe("WorkspaceSessionCache", () => {
 
       key = "v2";
       let next = await cache.acquire("acme");
-      while (next.session === a.session) {
+      await waitFor("the session to be swapped", async () => {
+        if (next.session !== a.session) return true;
         next.release();
-        await new Promise((r) => setTimeout(r, 5));
         next = await cache.acquire("acme");
-      }
+        return false;
+      });
       expect(next.stateKey).toBe("v2");
       // The old session stays open while leased.
       expect(closed.has(1)).toBe(false);
       a.release();
       b.release();
-      await until(() => closed.has(1));
+      await waitFor("the replaced session to close", () => closed.has(1));
       next.release();
       expect(workspaces.filter((w) => w === "acme")).toHaveLength(2);
     } finally {

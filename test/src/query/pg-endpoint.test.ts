@@ -6,19 +6,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  describeSandboxConformance,
-  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
-  type ExampleLake,
   ISSUES_RESOLVED_PER_MONTH,
-  openExampleLake,
   openQueryEngine,
   type PgServer,
   parsePgCredentials,
   type QueryEngine,
-  type SandboxSurface,
   sqlStateOf,
   startPgServer,
 } from "@facsimile/query";
+import {
+  describeSandboxConformance,
+  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
+  type ExampleLake,
+  openExampleLake,
+  type SandboxSurface,
+} from "@facsimile/query/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSqlClients, psql, runClient, type SqlClients, selfSignedCertificate } from "./sql-clients.js";

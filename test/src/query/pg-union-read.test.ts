@@ -7,15 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
-import {
-  createIngestWorker,
-  generateWorkload,
-  type IngestStages,
-  mergeAppId,
-  publishWorkload,
-  readSinkHead,
-  type WorkloadOptions,
-} from "@facsimile/ingest";
+import { waitFor } from "@facsimile/core/testing";
+import { createIngestWorker, type IngestStages, mergeAppId, readSinkHead } from "@facsimile/ingest";
+import { generateWorkload, publishWorkload, type WorkloadOptions } from "@facsimile/ingest/testing";
 import { loadSnapshot, openDuckDb, openTable, regionLayout, txnVersion } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { encodeRecord } from "@facsimile/protocol";
@@ -70,12 +64,10 @@ async function ingest(stages: IngestStages): Promise<void> {
   });
   await worker.start();
   try {
-    const deadline = Date.now() + 60_000;
-    while (!(await worker.caughtUp())) {
-      if (Date.now() > deadline)
-        throw new Error(`ingest (${stages}) did not catch up: ${JSON.stringify(worker.progress())}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(`ingest (${stages}) to catch up`, () => worker.caughtUp(), {
+      timeoutMs: 60_000,
+      describe: () => JSON.stringify(worker.progress()),
+    });
   } finally {
     await worker.stop();
   }
@@ -172,12 +164,11 @@ describe("the union read", () => {
     // One more sink commit, still unmerged: the cached session is refreshed and the record shows up.
     await transport.produce(recordsTopic(REGION), [{ key: WS, value: later }]);
     await ingest("append");
-    const deadline = Date.now() + 30_000;
-    let now = await issues(unionOn);
-    while (now.length === on.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
+    let now = on;
+    await waitFor("the union read to show the new record", async () => {
       now = await issues(unionOn);
-    }
+      return now.length !== on.length;
+    });
     expect(now).toHaveLength(5);
     expect(now.filter((k) => !on.includes(k))).toHaveLength(1);
     expect(await issues(unionOff)).toEqual(off);
@@ -186,12 +177,11 @@ describe("the union read", () => {
   it("answers like the merged tables once the merge stage caught up", async () => {
     const before = await issues(unionOn);
     await ingest("all");
-    const deadline = Date.now() + 30_000;
-    let off = await issues(unionOff);
-    while (off.length !== before.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+    let off: string[] = [];
+    await waitFor("the merged tables to catch up", async () => {
       off = await issues(unionOff);
-    }
+      return off.length === before.length;
+    });
     expect(off).toEqual(before);
     expect(await issues(unionOn)).toEqual(before);
   });

@@ -4,7 +4,7 @@
 import { writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { type ExampleLake, openExampleLake } from "@facsimile/query";
+import { type ExampleLake, openExampleLake } from "@facsimile/query/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import command from "./pg.js";
 import type { ServeCliIo } from "./query.js";

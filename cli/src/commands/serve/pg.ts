@@ -6,11 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_HOME_DIR, HOME_ENV, LAKE_ENV, lakeLocation } from "@facsimile/core";
 import {
-  DEFAULT_LAKE_DIR,
   isQueryError,
-  LAKE_ENV,
-  lakeLocation,
   limitsFromFlags,
   loadPgCredentials,
   openQueryEngine,
@@ -41,7 +39,7 @@ only its own live rows, in the same sandbox (limits, refusals) as \`facsimile qu
   --auth <method>         scram-sha-256 (default) or password (cleartext; use with TLS)
   --tls-cert <file>       PEM certificate: TLS on SSLRequest (with --tls-key); without, SSL is refused ('N')
   --tls-key <file>        PEM private key
-  --lake <path|url>       the lake root (default: $${LAKE_ENV}, else ./${DEFAULT_LAKE_DIR})
+  --lake <path|url>       the lake root (default: $${LAKE_ENV}, else $${HOME_ENV}/lake, else ./${DEFAULT_HOME_DIR}/lake)
   --models <dir>          hand-written models of the union read (default: transforms/models)
   --no-union-read         show merged tables only (records appear when the merge stage merged them)
   --host <host>           address to listen on (default ${PG_SERVER_DEFAULTS.host})

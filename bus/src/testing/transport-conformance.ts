@@ -5,7 +5,7 @@ import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { waitFor } from "@facsimile/core/testing";
 import { isTransportError, NotPartitionOwnerError, UnknownTopicError } from "../errors.js";
-import { partitionForKey } from "./partition-for-key.js";
+import { partitionForKey } from "../transport/partition-for-key.js";
 import type {
   ConsumedMessage,
   ConsumeOptions,
@@ -13,7 +13,7 @@ import type {
   OutgoingMessage,
   TopicPartition,
   Transport,
-} from "./types.js";
+} from "../transport/types.js";
 
 /** The subset of vitest / jest / node:test that the suite needs. */
 export interface ConformanceTestApi {
