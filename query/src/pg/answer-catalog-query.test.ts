@@ -64,6 +64,19 @@ describe("answerCatalogQuery", () => {
     ]);
   });
 
+  it("names the column types of psql's \\gdesc", () => {
+    const sql =
+      `SELECT name AS "Column", pg_catalog.format_type(tp, tpm) AS "Type"\n` +
+      `FROM (VALUES ('n', '20'::pg_catalog.oid, -1),('it''s', '1184'::pg_catalog.oid, -1)) s(name, tp, tpm)`;
+    expect(answerCatalogQuery(sql, TABLES)).toEqual({
+      fields: [expect.objectContaining({ name: "Column" }), expect.objectContaining({ name: "Type" })],
+      rows: [
+        ["n", "bigint"],
+        ["it's", "timestamp with time zone"],
+      ],
+    });
+  });
+
   it("answers psql's other follow-ups on a table with no rows, and leaves other SQL alone", () => {
     const policies = `SELECT pol.polname FROM pg_catalog.pg_policy pol WHERE pol.polrelid = '${ISSUE_OID}' ORDER BY 1;`;
     expect(answerCatalogQuery(policies, TABLES)?.rows).toEqual([]);

@@ -36,6 +36,8 @@ export function answerCatalogQuery(
   sql: string,
   tables: readonly CatalogTableInfo[],
 ): CatalogAnswer | undefined {
+  const described = describedColumns(sql);
+  if (described !== undefined) return described;
   if (!/\bpg_catalog\s*\.\s*pg_/i.test(sql)) return undefined;
   const sorted = [...tables].sort((a, b) => a.name.localeCompare(b.name));
   const oids = new Map(sorted.map((t, i) => [FIRST_TABLE_OID + i, t] as const));
@@ -118,6 +120,25 @@ export function answerCatalogQuery(
   const mentioned = [...sql.matchAll(/'(\d+)'/g)].some((m) => oids.has(Number(m[1])));
   if (mentioned) return { fields: [text("none")], rows: [] };
   return undefined;
+}
+
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(Object.values(PG_TYPES).map((t) => [t.oid, t.name]));
+
+/**
+ * psql's `\\gdesc`: after describing a statement it asks format_type() for each result column's type OID,
+ * `SELECT name AS "Column", pg_catalog.format_type(tp, tpm) AS "Type" FROM (VALUES ('n', '20'::pg_catalog.oid, -1),
+ * ...) s(name, tp, tpm)`; the names come from our own OIDs.
+ */
+function describedColumns(sql: string): CatalogAnswer | undefined {
+  const m =
+    /^\s*SELECT name AS "([^"]+)", pg_catalog\.format_type\(tp, tpm\) AS "([^"]+)"\s+FROM \(VALUES ([\s\S]*)\) s\(name, tp, tpm\)\s*;?\s*$/i.exec(
+      sql,
+    );
+  if (m === null) return undefined;
+  const rows: (string | null)[][] = [];
+  for (const t of (m[3] as string).matchAll(/\(E?'((?:[^']|'')*)', '(\d+)'::pg_catalog\.oid, -?\d+\)/g))
+    rows.push([(t[1] as string).replaceAll("''", "'"), TYPE_NAMES.get(Number(t[2])) ?? "text"]);
+  return { fields: [text(m[1] as string), text(m[2] as string)], rows };
 }
 
 function oidOf(oids: ReadonlyMap<number, CatalogTableInfo>, table: CatalogTableInfo): number {

@@ -5,6 +5,7 @@
 // workspace is in it.
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
+import { answerCatalogQuery } from "./answer-catalog-query.js";
 import * as B from "./backend-messages.js";
 import { bindExpressions, bindParameters, countParameters } from "./bind-parameters.js";
 import { type ClientStatement, classifyStatement } from "./classify-statement.js";
@@ -388,7 +389,11 @@ export function servePgConnection(raw: Socket, deps: PgConnectionDeps): PgConnec
     write(outcome.kind === "rows" ? B.rowDescription(outcome.fields) : B.noData());
   };
 
-  /** A statement's result shape before its parameters are known: run with NULLs and no rows. */
+  /**
+   * A statement's result shape before its parameters are known: its parameters as NULLs, wrapped so that no row
+   * is computed (`SELECT * FROM (...) LIMIT 0`); what cannot be wrapped (DESCRIBE, SHOW, catalog queries) runs
+   * as it is.
+   */
   const describeStatement = async (prepared: Prepared): Promise<StatementOutcome> => {
     if (prepared.statement.kind !== "query") return execute(prepared.statement);
     const sql = bindArgs(() =>
@@ -398,9 +403,17 @@ export function servePgConnection(raw: Socket, deps: PgConnectionDeps): PgConnec
         prepared.types,
       ),
     );
-    const catalog = await execute(classifyStatement(sql));
-    if (catalog.kind !== "rows") return catalog;
-    return { ...catalog, rows: [], truncated: false };
+    const lease = await deps.acquire(workspace);
+    const wrappable = answerCatalogQuery(sql, lease.session.tables) === undefined;
+    lease.release();
+    const bare = sql.replace(/[\s;]+$/, "");
+    const outcome = wrappable
+      ? await execute({ kind: "query", sql: `SELECT * FROM (\n${bare}\n) AS __fx_describe LIMIT 0` }).catch(
+          () => execute(classifyStatement(sql)),
+        )
+      : await execute(classifyStatement(sql));
+    if (outcome.kind !== "rows") return outcome;
+    return { ...outcome, rows: [], truncated: false };
   };
 
   const upgrade = (context: SecureContext): void => {

@@ -126,6 +126,26 @@ describe("psql", () => {
     expect(run.stdout.trim().split("\n")).toEqual(["PREPARE", String(lake.tables.liveIssues), "0"]);
   });
 
+  it("describes a statement without running it: \\gdesc (Parse, Describe of the statement)", async () => {
+    const run = await psql(
+      clients,
+      server.port,
+      alpha(),
+      secretOf(alpha()),
+      [],
+      [],
+      "disable",
+      "SELECT count(*) AS n, max(key) AS k, min(created_at) AS t FROM jira_issue \\gdesc\n",
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual([
+      "Column|Type",
+      "n|bigint",
+      "k|text",
+      "t|timestamp with time zone",
+    ]);
+  });
+
   it("refuses a wrong password and another workspace's password with 28P01", async () => {
     for (const password of ["not-the-secret-0123456789", secretOf(beta())]) {
       const run = await psql(clients, server.port, alpha(), password, ["SELECT 1"]);

@@ -98,6 +98,7 @@ export function psql(
   commands: readonly string[],
   extra: readonly string[] = [],
   sslmode = "disable",
+  input?: string,
 ): Promise<ClientRun> {
   return runClient(
     clients.psql,
@@ -113,5 +114,6 @@ export function psql(
       ...commands.flatMap((c) => ["-c", c]),
     ],
     { PGPASSWORD: password, PGCONNECT_TIMEOUT: "10" },
+    input,
   );
 }
