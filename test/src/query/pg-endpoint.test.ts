@@ -13,6 +13,7 @@ import {
   type QueryEngine,
   sqlStateOf,
   startPgServer,
+  tokenDigest,
 } from "@facsimile/query";
 import {
   describeSandboxConformance,
@@ -171,6 +172,47 @@ describe("psql", () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("ERROR:  42501:");
     expect(run.stderr).toContain("facsimile code FILE_ACCESS_NOT_ALLOWED");
+  });
+});
+
+describe("cleartext password authentication (--auth password)", () => {
+  it("accepts the workspace's secret or its sha256 digest entry, and refuses others with 28P01", async () => {
+    const credentials = parsePgCredentials({
+      workspaces: { [alpha()]: secretOf(alpha()), [beta()]: tokenDigest(secretOf(beta())) },
+    });
+    const cleartext = await startPgServer(engine, {
+      region: lake.region,
+      credentials,
+      port: 0,
+      auth: "password",
+    });
+    try {
+      for (const ws of [alpha(), beta()]) {
+        const c = new pg.Client({
+          host: "127.0.0.1",
+          port: cleartext.port,
+          user: ws,
+          password: secretOf(ws),
+        });
+        await c.connect();
+        try {
+          expect((await c.query("SELECT DISTINCT workspace_id FROM jira_issue")).rows).toEqual([
+            { workspace_id: ws },
+          ]);
+        } finally {
+          await c.end();
+        }
+      }
+      const wrong = new pg.Client({
+        host: "127.0.0.1",
+        port: cleartext.port,
+        user: alpha(),
+        password: secretOf(beta()),
+      });
+      await expect(wrong.connect()).rejects.toMatchObject({ code: "28P01" });
+    } finally {
+      await cleartext.close();
+    }
   });
 });
 
