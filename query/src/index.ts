@@ -70,6 +70,7 @@ export {
 } from "./pg/answer-catalog-query.js";
 export { bindParameters, countParameters } from "./pg/bind-parameters.js";
 export { type ClientStatement, classifyStatement } from "./pg/classify-statement.js";
+export { type LoginStep, PasswordLogin, type PgAuthMethod } from "./pg/password-login.js";
 export {
   checkCleartextPassword,
   loadPgCredentials,
@@ -78,7 +79,6 @@ export {
 } from "./pg/pg-credentials.js";
 export { PG_TYPES, type PgType, pgText, pgTypeOf } from "./pg/pg-types.js";
 export { ScramExchange, scramVerifier } from "./pg/scram-sha-256.js";
-export type { PgAuthMethod } from "./pg/serve-pg-connection.js";
 export { pgErrorOf, SQLSTATE, sqlStateOf } from "./pg/sqlstate.js";
 export {
   PG_SERVER_DEFAULTS,

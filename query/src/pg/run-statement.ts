@@ -7,6 +7,7 @@ import type { WorkspaceSession } from "../session/open-workspace-session.js";
 import type { QueryResult } from "../session/query-result.js";
 import { answerCatalogQuery } from "./answer-catalog-query.js";
 import type { FieldDescription } from "./backend-messages.js";
+import * as B from "./backend-messages.js";
 import { type ClientStatement, SERVER_SETTINGS } from "./classify-statement.js";
 import { PG_TYPES, pgText, pgTypeOf } from "./pg-types.js";
 
@@ -60,4 +61,22 @@ export function rowsOf(result: QueryResult): StatementOutcome {
     rows: result.rows.map((row) => row.map((v, i) => pgText(v, types[i] ?? PG_TYPES.text))),
     truncated: result.truncated,
   };
+}
+
+/** The frames that answer an outcome: its rows (with their description when asked), a warning when cut, the tag. */
+export function outcomeFrames(outcome: StatementOutcome, withDescription: boolean): Buffer[] {
+  if (outcome.kind === "empty") return [B.emptyQueryResponse()];
+  if (outcome.kind === "command") return [B.commandComplete(outcome.tag)];
+  const frames: Buffer[] = withDescription ? [B.rowDescription(outcome.fields)] : [];
+  for (const row of outcome.rows) frames.push(B.dataRow(row));
+  if (outcome.truncated)
+    frames.push(
+      B.noticeResponse({
+        severity: "WARNING",
+        code: "01000",
+        message: `the result was cut at ${outcome.rows.length} rows (the session's row limit)`,
+      }),
+    );
+  frames.push(B.commandComplete(`SELECT ${outcome.rows.length}`));
+  return frames;
 }

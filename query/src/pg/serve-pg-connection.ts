@@ -18,13 +18,11 @@ import {
   readTarget,
   type TypedMessage,
 } from "./frontend-messages.js";
-import { checkCleartextPassword, type PgCredentials } from "./pg-credentials.js";
-import { runStatement, type StatementOutcome } from "./run-statement.js";
-import { SCRAM_MECHANISM, ScramError, ScramExchange, unknownUserVerifier } from "./scram-sha-256.js";
+import { PasswordLogin, type PgAuthMethod } from "./password-login.js";
+import type { PgCredentials } from "./pg-credentials.js";
+import { outcomeFrames, runStatement, type StatementOutcome } from "./run-statement.js";
 import { pgErrorOf, SQLSTATE } from "./sqlstate.js";
 import type { SessionLease } from "./workspace-session-cache.js";
-
-export type PgAuthMethod = "scram-sha-256" | "password";
 
 export interface PgConnectionDeps {
   readonly credentials: PgCredentials;
@@ -63,10 +61,9 @@ interface Portal {
 export function servePgConnection(raw: Socket, deps: PgConnectionDeps): PgConnection {
   let socket: Socket = raw;
   const reader = new FrameReader(deps.maxMessageBytes);
-  let phase: "startup" | "auth-password" | "auth-sasl-first" | "auth-sasl-final" | "ready" | "closed" =
-    "startup";
+  let phase: "startup" | "auth" | "ready" | "closed" = "startup";
   let workspace = "";
-  let scram: ScramExchange | undefined;
+  let login: PasswordLogin | undefined;
   let txStatus: "I" | "T" = "I";
   let skipToSync = false;
   let running: SessionLease | undefined;
@@ -136,59 +133,21 @@ export function servePgConnection(raw: Socket, deps: PgConnectionDeps): PgConnec
         workspace = m.parameters.user ?? "";
         if (workspace === "")
           return fatal("28000", "no user name given: log in with the workspace id as user name");
-        const plain =
-          deps.auth === "password" ||
-          (!deps.credentials.scram.has(workspace) &&
-            deps.credentials.tokens.entries.some((e) => e.workspace === workspace));
-        if (plain) {
-          phase = "auth-password";
-          write(B.authenticationCleartextPassword());
-        } else {
-          scram = new ScramExchange(deps.credentials.scram.get(workspace) ?? unknownUserVerifier());
-          phase = "auth-sasl-first";
-          write(B.authenticationSasl([SCRAM_MECHANISM]));
-        }
+        login = new PasswordLogin(deps.credentials, deps.auth, workspace);
+        phase = "auth";
+        write(login.request());
         continue;
       }
       const m = reader.next();
       if (m === undefined) return;
-      if (phase === "auth-password" || phase === "auth-sasl-first" || phase === "auth-sasl-final") {
-        await authenticate(m);
+      if (phase === "auth") {
+        const step = (login as PasswordLogin).next(m);
+        if (step.kind === "refused") return fatal(step.code, step.message);
+        write(...step.frames);
+        if (step.kind === "accepted") await start();
         continue;
       }
       await handle(m);
-    }
-  };
-
-  const authenticate = async (m: TypedMessage): Promise<void> => {
-    if (m.type !== "p")
-      return fatal(SQLSTATE.PROTOCOL_VIOLATION, `expected a password message, got '${m.type}'`);
-    const failed = () =>
-      fatal(SQLSTATE.INVALID_PASSWORD, `password authentication failed for user "${workspace}"`);
-    if (phase === "auth-password") {
-      const password = new BodyReader(m.body).cstring();
-      if (!checkCleartextPassword(deps.credentials, workspace, password)) return failed();
-      return start();
-    }
-    try {
-      if (phase === "auth-sasl-first") {
-        const r = new BodyReader(m.body);
-        const mechanism = r.cstring();
-        if (mechanism !== SCRAM_MECHANISM)
-          return fatal("28000", `unsupported SASL mechanism ${mechanism}: use ${SCRAM_MECHANISM}`);
-        const length = r.int32();
-        const data = length < 0 ? "" : r.bytes(length).toString("utf8");
-        write(B.authenticationSaslContinue((scram as ScramExchange).start(data)));
-        phase = "auth-sasl-final";
-        return;
-      }
-      const final = (scram as ScramExchange).finish(m.body.toString("utf8"));
-      if (final === undefined) return failed();
-      write(B.authenticationSaslFinal(final));
-      return start();
-    } catch (err) {
-      if (err instanceof ScramError) return fatal("28000", err.message);
-      throw err;
     }
   };
 
@@ -258,28 +217,8 @@ export function servePgConnection(raw: Socket, deps: PgConnectionDeps): PgConnec
     }
   };
 
-  const sendOutcome = (outcome: StatementOutcome, withDescription: boolean): void => {
-    if (outcome.kind === "empty") {
-      write(B.emptyQueryResponse());
-      return;
-    }
-    if (outcome.kind === "command") {
-      write(B.commandComplete(outcome.tag));
-      return;
-    }
-    const frames: Buffer[] = withDescription ? [B.rowDescription(outcome.fields)] : [];
-    for (const row of outcome.rows) frames.push(B.dataRow(row));
-    if (outcome.truncated)
-      frames.push(
-        B.noticeResponse({
-          severity: "WARNING",
-          code: "01000",
-          message: `the result was cut at ${outcome.rows.length} rows (the session's row limit)`,
-        }),
-      );
-    frames.push(B.commandComplete(`SELECT ${outcome.rows.length}`));
-    write(...frames);
-  };
+  const sendOutcome = (outcome: StatementOutcome, withDescription: boolean): void =>
+    write(...outcomeFrames(outcome, withDescription));
 
   const sendError = (err: unknown): void => {
     if (err instanceof ClientError) {

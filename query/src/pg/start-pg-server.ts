@@ -10,8 +10,9 @@ import { RegionVersionWatcher } from "../catalog/watch-region-versions.js";
 import type { QueryEngine } from "../open-query-engine.js";
 import type { WorkspaceSession } from "../session/open-workspace-session.js";
 import * as B from "./backend-messages.js";
+import type { PgAuthMethod } from "./password-login.js";
 import type { PgCredentials } from "./pg-credentials.js";
-import { type PgAuthMethod, type PgConnection, servePgConnection } from "./serve-pg-connection.js";
+import { type PgConnection, servePgConnection } from "./serve-pg-connection.js";
 import { SQLSTATE } from "./sqlstate.js";
 import { type SessionCacheOptions, WorkspaceSessionCache } from "./workspace-session-cache.js";
 
