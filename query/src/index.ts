@@ -92,12 +92,19 @@ export {
   type SessionLease,
   WorkspaceSessionCache,
 } from "./pg/workspace-session-cache.js";
-export { checkStatement } from "./sandbox/check-statement.js";
+export { type CheckedStatement, checkStatement } from "./sandbox/check-statement.js";
 export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
-export { resolveSandboxOptions, SANDBOX_DEFAULTS, type SandboxOptions } from "./sandbox/sandbox-options.js";
 export {
+  resolveSandboxOptions,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  sizeBytes,
+} from "./sandbox/sandbox-options.js";
+export {
+  ALLOWED_SYSTEM_VIEWS,
   ALLOWED_TABLE_FUNCTIONS,
   DENIED_SCALAR_FUNCTIONS,
+  type PolicyContext,
   type PolicyViolation,
   policyViolations,
 } from "./sandbox/statement-policy.js";
@@ -127,4 +134,5 @@ export {
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
+export type { QueryRows, QueryStream } from "./session/query-stream.js";
 export { type UnionReadDeps, unionReadOverlay } from "./union/union-read-overlay.js";

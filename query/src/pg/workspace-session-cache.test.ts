@@ -13,6 +13,9 @@ function fakeSession(workspace: string, id: number, closed: Set<number>): Worksp
     skipped: [],
     limits: {} as WorkspaceSession["limits"],
     query: async () => ({ columns: [], rows: [[id]], rowCount: 1, truncated: false, elapsedMs: 0 }),
+    stream: async () => {
+      throw new Error("not used");
+    },
     interrupt: () => undefined,
     close: async () => {
       closed.add(id);
