@@ -113,7 +113,9 @@ export async function openWorkspaceSession(
   workspace: string,
   options: Partial<SessionOptions> & Pick<SessionOptions, "cacheDir">,
 ): Promise<WorkspaceSession> {
-  const limits = resolveSandboxOptions(options);
+  // The overlay holds functions: it stays in this process, out of the limits the sandbox process is sent.
+  const { overlay: _overlay, ...plain } = options;
+  const limits = resolveSandboxOptions(plain);
   if (typeof limits === "string") throw new QueryArgumentError("INVALID_ARGUMENT", limits);
   checkWorkspaceId(workspace);
   let spec: SandboxSpec;
