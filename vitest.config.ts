@@ -9,6 +9,7 @@ const packages = [
   "producer-sdk",
   "transforms",
   "ingest",
+  "control-plane",
   "query",
   "cli",
   "test",

@@ -1,0 +1,45 @@
+// Public surface of @facsimile/control-plane: the workspace directory (entries, audited events, the log on the
+// bus or a file, the cached view that is also the erasure registry), erasure and migration jobs, and the errors.
+
+export {
+  bootstrapDirectory,
+  parseStaticDirectory,
+  type StaticDirectoryWorkspace,
+} from "./directory/bootstrap-directory.js";
+export { type DirectoryConformanceApi, describeDirectoryLogConformance } from "./directory/conformance.js";
+export {
+  checkEntry,
+  type DirectoryEntry,
+  type DirectoryEvent,
+  decodeEvent,
+  type ErasedResource,
+  encodeEvent,
+  makeEvent,
+  WORKSPACE_STATES,
+  type WorkspaceState,
+} from "./directory/directory-entry.js";
+export type { DirectoryCursor, DirectoryLog } from "./directory/directory-log.js";
+export {
+  createDirectoryView,
+  DEFAULT_DIRECTORY_VIEW_OPTIONS,
+  type DirectoryView,
+  type DirectoryViewOptions,
+} from "./directory/directory-view.js";
+export { createFileDirectoryLog } from "./directory/file-directory-log.js";
+export { DirectoryState } from "./directory/fold-directory.js";
+export {
+  createTransportDirectoryLog,
+  DEFAULT_TRANSPORT_DIRECTORY_LOG_OPTIONS,
+  DIRECTORY_TOPIC,
+  type TransportDirectoryLogOptions,
+} from "./directory/transport-directory-log.js";
+export { type Audit, updateWorkspace } from "./directory/update-workspace.js";
+export {
+  ControlPlaneError,
+  DirectoryConflictError,
+  DirectoryLogError,
+  InvalidDirectoryEntryError,
+  isControlPlaneError,
+  WorkspaceNotFoundError,
+  WorkspaceStateError,
+} from "./errors.js";
