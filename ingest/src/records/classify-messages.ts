@@ -100,6 +100,8 @@ async function classifyOne(
     return deadLetter(message, reason, err);
   }
   const envelope = decoded.envelope;
+  if (deps.directory?.isErased?.(workspaceId, envelope.resourceAri, envelope.generationWatermark) === true)
+    return { kind: "drop", drop: { message, reason: "erased" } };
   if (deps.directory !== undefined) {
     const home = deps.directory.regionOf(workspaceId);
     if (home === undefined) {
