@@ -35,6 +35,25 @@ export {
 } from "./directory/transport-directory-log.js";
 export { type Audit, updateWorkspace } from "./directory/update-workspace.js";
 export {
+  DEFAULT_ERASE_OPTIONS,
+  type EraseDeps,
+  type EraseOptions,
+  type EraseResult,
+  type ErasureReceipt,
+  type ErasureVerification,
+  eraseWorkspace,
+} from "./erasure/erase-workspace.js";
+export { executeErasure, type TableErasureResult } from "./erasure/execute-erasure.js";
+export { type LakeTable, listLakeTables } from "./erasure/lake-tables.js";
+export {
+  type ErasurePlan,
+  type ErasureSubject,
+  type FileErasure,
+  type OffloadLocation,
+  planErasure,
+  type TableErasure,
+} from "./erasure/plan-erasure.js";
+export {
   ControlPlaneError,
   DirectoryConflictError,
   DirectoryLogError,
@@ -43,3 +62,6 @@ export {
   WorkspaceNotFoundError,
   WorkspaceStateError,
 } from "./errors.js";
+
+// Test support: the auditor's scan of every object for erased values.
+export { type ObjectScanHit, scanObjects } from "./testing/scan-objects.js";

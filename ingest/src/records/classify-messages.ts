@@ -3,7 +3,7 @@
 // re-routed to the region its workspace lives in now, or dropped (counted). The result is a plain plan; this
 // module never produces, commits or writes. Store or broker trouble is not a record's fault: it throws a
 // retriable error instead of dead-lettering good records.
-import { type ConsumedMessage, workspaceKey } from "@facsimile/bus";
+import { type ConsumedMessage, decodeRecord, workspaceKey } from "@facsimile/bus";
 import type { DecodedRecord, RecordDecoder } from "@facsimile/producer-sdk";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
@@ -97,6 +97,9 @@ async function classifyOne(
   } catch (err) {
     const reason = DECODER_REASONS[(err as { code?: string }).code ?? ""];
     if (reason === undefined) throw err;
+    // An erased workspace's offloaded payloads are gone on purpose: its late records are dropped, not dead letters.
+    if (reason === "OFFLOAD_MISSING" && erasedEnvelope(deps, message))
+      return { kind: "drop", drop: { message, reason: "erased" } };
     return deadLetter(message, reason, err);
   }
   const envelope = decoded.envelope;
@@ -127,6 +130,16 @@ async function classifyOne(
     return deadLetter(message, "ENTITY_UNDECODABLE", "a record without payload must be a tombstone");
   }
   return { kind: "accept", record: { message, decoded, workspaceId, row } };
+}
+
+function erasedEnvelope(deps: ClassifyDeps, message: ConsumedMessage): boolean {
+  if (deps.directory?.isErased === undefined) return false;
+  try {
+    const e = decodeRecord(message.value);
+    return deps.directory.isErased(workspaceKey(e.workspaceId), e.resourceAri, e.generationWatermark);
+  } catch {
+    return false;
+  }
 }
 
 /** Classifies `messages` (in order); throws only for failures that are not the record's fault. */

@@ -1,0 +1,199 @@
+// GDPR erasure end to end on the embedded bus and a local lake, with a live ingest worker that reads the control
+// plane's directory: after `erase` of one workspace, late records of it (replays of the original bytes, duplicates,
+// newer versions, a higher generation) are all dropped; a scan of every object of the lake (every data file of
+// every version, the sink, the logs and checkpoints, the offloads) finds none of its values; no table returns a
+// row of it, at any version still loadable; the other workspaces' tables are exactly what they were.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createLocalTransport,
+  createRegionTopics,
+  encodeRecord,
+  recordsTopic,
+  type Transport,
+} from "@facsimile/bus";
+import {
+  bootstrapDirectory,
+  createDirectoryView,
+  createFileDirectoryLog,
+  type DirectoryView,
+  eraseWorkspace,
+  listLakeTables,
+  scanObjects,
+} from "@facsimile/control-plane";
+import {
+  createIngestWorker,
+  generateWorkload,
+  type IngestWorker,
+  lwwOracle,
+  publishWorkload,
+  verifyTables,
+} from "@facsimile/ingest";
+import { LocalObjectStore, loadSnapshot, openDuckDb, openTable, readRows } from "@facsimile/lake";
+import { loadDefaultRegistry } from "@facsimile/schemas";
+import { compileModels } from "@facsimile/transforms";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilCaughtUp } from "../ingest/ingest-support.js";
+
+const registry = loadDefaultRegistry();
+const W = "ws-1";
+/** W's values as the workload writes them: project names, issue keys, page bodies. */
+const W_VALUES = [/Project \d+ of ws-1 \(/, /WS-1-\d/, /ws-1\/\d+\/\d+:/];
+
+describe("erasure on the embedded bus and a local lake", () => {
+  let dir: string;
+  let transport: Transport;
+  let store: LocalObjectStore;
+  let view: DirectoryView;
+  let worker: IngestWorker;
+  let duck: Awaited<ReturnType<typeof openDuckDb>>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "facsimile-erase-"));
+    transport = createLocalTransport({ directory: join(dir, "bus"), fsync: false });
+    store = new LocalObjectStore(join(dir, "lake"), { durable: false });
+    await createRegionTopics(transport, "eu", { partitions: 2 });
+    view = createDirectoryView(createFileDirectoryLog(join(dir, "directory.log")), {
+      refreshIntervalMs: 100,
+    });
+    await bootstrapDirectory(
+      view,
+      ["ws-0", "ws-1", "ws-2"].map((id) => ({
+        workspaceId: id,
+        realm: "eu",
+        regions: ["eu"],
+        state: "ONLINE" as const,
+        deletionGeneration: "0",
+        keyId: undefined,
+        erasedResources: [],
+      })),
+    );
+    await view.start();
+    duck = await openDuckDb();
+  });
+  afterAll(async () => {
+    await worker?.stop().catch(() => undefined);
+    view?.stop();
+    duck?.close();
+    await transport?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Every target row of the other workspaces, per table, in a stable order. */
+  async function otherRows(): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const t of await listLakeTables(store, "", ["eu"])) {
+      if (t.name === "sink") continue;
+      const rows = await readRows(openTable(store, t.path, duck.connection));
+      out[t.name] = rows
+        .filter((r) => r.workspace_id !== W)
+        .map((r) => JSON.stringify(r))
+        .sort();
+    }
+    return out;
+  }
+
+  it("erases W from every table, file, version and offload; late records of W never come back", async () => {
+    const workload = generateWorkload(registry, store, {
+      seed: 3,
+      workspaces: 3,
+      issuesPerWorkspace: 6,
+      largeShare: 0.5,
+    });
+    expect(workload.offloads.some((o) => o.key.startsWith(`offload/${W}/`))).toBe(true);
+    await publishWorkload(transport, store, "eu", workload);
+    const { models } = await compileModels(registry);
+    worker = createIngestWorker({
+      region: "eu",
+      transport,
+      store,
+      registry,
+      models,
+      directory: view,
+      options: { maxBatchSize: 50, maxWaitMs: 20, mergePollMs: 100, idleAdvanceVersions: 1 },
+    });
+    await worker.start();
+    await untilCaughtUp(worker, 60_000);
+    const before = await scanObjects(store, "", W_VALUES, duck.connection);
+    expect(before.hits.length).toBeGreaterThan(0);
+    const others = (r: { workspaceId: string }) => r.workspaceId !== W;
+    const othersBefore = await otherRows();
+    expect(Object.values(othersBefore).flat().length).toBeGreaterThan(50);
+
+    const progress: string[] = [];
+    const result = await eraseWorkspace(
+      { view, store, duckdb: duck.connection, onProgress: (m) => progress.push(m) },
+      { workspaceId: W },
+      { settleMs: 500, mergeWaitMs: 30_000, actor: "test", reason: "ticket GDPR-1" },
+    );
+    expect(result.kind).toBe("receipt");
+    if (result.kind !== "receipt") return;
+    const receipt = result.receipt;
+    expect(receipt.verification).toEqual({ liveRows: 0, historicalFiles: 0, offloadObjects: 0, clean: true });
+    expect(receipt.rowsRemoved).toBeGreaterThan(0);
+    expect(receipt.offloadObjectsDeleted).toBe(
+      workload.offloads.filter((o) => o.key.startsWith(`offload/${W}/`)).length,
+    );
+    expect(view.get(W)?.state).toBe("ERASED");
+    const wGenerations = workload.records
+      .filter((r) => r.workspaceId === W)
+      .map((r) => r.record.generationWatermark);
+    expect(BigInt(view.get(W)?.deletionGeneration ?? "0")).toBe(
+      wGenerations.reduce((a, b) => (a > b ? a : b), 0n) + 1n,
+    );
+
+    // Late records: the original bytes again, duplicated, newer versions, and a higher generation.
+    const late = workload.deliveries.filter((d) => d.workspaceId === W);
+    const newer = late.map((d) => {
+      const record = {
+        ...d.record,
+        version: d.record.version + 1000n,
+        generationWatermark: d.record.generationWatermark + 50n,
+      };
+      return { key: W, value: encodeRecord(record) };
+    });
+    await transport.produce(recordsTopic("eu"), [
+      ...late.map((d) => ({ key: W, value: d.bytes })),
+      ...late.map((d) => ({ key: W, value: d.bytes })),
+      ...newer,
+    ]);
+    await untilCaughtUp(worker, 60_000);
+    expect(worker.metrics.dropped.get({ region: "eu", reason: "erased" })).toBe(
+      late.length * 2 + newer.length,
+    );
+    // Replays of the offloaded payloads' objects are gone: nothing can be re-read from them.
+    const after = await scanObjects(store, "", W_VALUES, duck.connection);
+    expect(after.hits).toEqual([]);
+    expect(after.objects).toBeGreaterThan(0);
+
+    // No query returns a row of W: every table, at every version that still loads.
+    for (const t of await listLakeTables(store, "", ["eu"])) {
+      const table = openTable(store, t.path, duck.connection);
+      const latest = (await loadSnapshot(table)).version;
+      for (let v = 0; v <= latest; v++) {
+        const rows = await readRows(table, { version: v }).catch(() => undefined);
+        if (rows === undefined) continue;
+        expect(rows.filter((r) => r.workspace_id === W)).toEqual([]);
+      }
+    }
+    // Everyone else: exactly the oracle, as before.
+    const verified = await verifyTables({
+      store,
+      region: "eu",
+      connection: duck.connection,
+      registry,
+      winners: lwwOracle(workload.records, others),
+      delivered: workload.deliveries.filter(others),
+    });
+    expect(verified.differences).toEqual([]);
+    expect(await otherRows()).toEqual(othersBefore);
+    // A re-run finds nothing left to do.
+    const again = await eraseWorkspace(
+      { view, store, duckdb: duck.connection },
+      { workspaceId: W },
+      { settleMs: 0 },
+    );
+    expect(again.kind === "receipt" && again.receipt.rowsRemoved).toBe(0);
+  });
+});
