@@ -43,12 +43,18 @@ export interface OpenedDirectory {
   close(): Promise<void>;
 }
 
-export async function openControlDirectory(values: ControlDirectoryValues, io: CliIo): Promise<OpenedDirectory> {
+export async function openControlDirectory(
+  values: ControlDirectoryValues,
+  io: CliIo,
+): Promise<OpenedDirectory> {
   const dataDir = resolve(io.cwd, values.data ?? ".facsimile");
   const topic = values["directory-topic"] ?? DIRECTORY_TOPIC;
   const transport =
     values.kafka !== undefined
-      ? createKafkaTransport({ brokers: values.kafka.split(",").map((b) => b.trim()), clientId: "facsimile-control" })
+      ? createKafkaTransport({
+          brokers: values.kafka.split(",").map((b) => b.trim()),
+          clientId: "facsimile-control",
+        })
       : values.local !== undefined
         ? createLocalTransport({ directory: resolve(io.cwd, values.local) })
         : undefined;

@@ -59,3 +59,20 @@ export class DirectoryLogError extends ControlPlaneError {
     super("DIRECTORY_LOG", message, { retriable: true, ...options });
   }
 }
+
+/** A migration step found the copy incomplete or a job in a state that does not allow the request. */
+export class MigrationError extends ControlPlaneError {
+  constructor(message: string, context: Readonly<Record<string, unknown>> = {}) {
+    super("MIGRATION", message, { context });
+  }
+}
+
+/** Test hook: the job was stopped on purpose after a step (a simulated crash). */
+export class MigrationInterruptedError extends ControlPlaneError {
+  constructor(jobId: string, step: string) {
+    super("MIGRATION_INTERRUPTED", `job ${jobId} interrupted after step ${step}: resume or roll it back`, {
+      retriable: true,
+      context: { jobId, step },
+    });
+  }
+}

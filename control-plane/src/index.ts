@@ -59,9 +59,34 @@ export {
   DirectoryLogError,
   InvalidDirectoryEntryError,
   isControlPlaneError,
+  MigrationError,
+  MigrationInterruptedError,
   WorkspaceNotFoundError,
   WorkspaceStateError,
 } from "./errors.js";
+export {
+  type CopyDeps,
+  copyWorkspace,
+  type TargetWriter,
+} from "./migration/copy-workspace.js";
+export {
+  createJobStore,
+  type JobStore,
+  MIGRATION_STEPS,
+  type MigrationJob,
+  type MigrationStep,
+} from "./migration/job-store.js";
+export { type MigrationPlan, planMigration } from "./migration/plan-migration.js";
+export {
+  DEFAULT_MIGRATE_OPTIONS,
+  type MigrateDeps,
+  type MigrateOptions,
+  planWorkspaceMigration,
+  rollbackMigration,
+  runMigration,
+  startMigration,
+} from "./migration/run-migration.js";
+export { type TableVerification, verifyCopy } from "./migration/verify-copy.js";
 
 // Test support: the auditor's scan of every object for erased values.
 export { type ObjectScanHit, scanObjects } from "./testing/scan-objects.js";

@@ -14,6 +14,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { createDirectoryView, createTransportDirectoryLog, DIRECTORY_TOPIC } from "@facsimile/control-plane";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -24,7 +25,6 @@ import {
   parseIngestDirectory,
   serveMetrics,
 } from "@facsimile/ingest";
-import { createDirectoryView, createTransportDirectoryLog, DIRECTORY_TOPIC } from "@facsimile/control-plane";
 import { openObjectStore } from "@facsimile/lake/object-store";
 import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";

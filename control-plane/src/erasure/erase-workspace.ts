@@ -8,12 +8,14 @@
 // 5. verify: scan again; then the directory says ERASED (workspace erasure) and a receipt is returned.
 // Re-running is safe at any point and finishes what a crash or a lagging merge left.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { regionLayout } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/lake/object-store";
 import type { DirectoryEntry } from "../directory/directory-entry.js";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
 import { WorkspaceNotFoundError } from "../errors.js";
 import { executeErasure, type TableErasureResult } from "./execute-erasure.js";
+import { joinKey, listLakeTables } from "./lake-tables.js";
 import { type ErasurePlan, type ErasureSubject, type OffloadLocation, planErasure } from "./plan-erasure.js";
 
 export interface EraseDeps {
@@ -87,9 +89,7 @@ export async function eraseWorkspace(
   const o = { ...DEFAULT_ERASE_OPTIONS, ...options };
   const clock = deps.clock ?? Date.now;
   const root = deps.lakeRoot ?? "";
-  const offloads = deps.offloads ?? [
-    { store: deps.store, prefix: root === "" ? "offload" : `${root}/offload` },
-  ];
+  const offloads = deps.offloads ?? (await defaultOffloads(deps.store, root));
   const planDeps = { store: deps.store, lakeRoot: root, duckdb: deps.duckdb, offloads };
   const startedAt = new Date(clock()).toISOString();
   await deps.view.refresh();
@@ -197,4 +197,13 @@ async function verifyErasure(
     offloadObjects,
     clean: liveRows === 0 && historicalFiles === 0 && offloadObjects === 0,
   };
+}
+
+/** The producer's default offload prefix and each region's (regions/<r>/offload), in the lake's store. */
+async function defaultOffloads(store: ObjectStore, root: string): Promise<OffloadLocation[]> {
+  const regions = [...new Set((await listLakeTables(store, root)).map((t) => t.region))];
+  return ["offload", ...regions.map((r) => regionLayout.offload(r))].map((p) => ({
+    store,
+    prefix: joinKey(root, p),
+  }));
 }

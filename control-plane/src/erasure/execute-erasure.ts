@@ -100,7 +100,7 @@ async function commitErasure(
 }
 
 /** The sink version every target of the region has merged through (-1 when some target never merged). */
-async function mergedThrough(
+export async function mergedThrough(
   store: ObjectStore,
   duckdb: DuckDBConnection,
   root: string,

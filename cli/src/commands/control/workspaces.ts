@@ -2,7 +2,11 @@
 import { parseArgs } from "node:util";
 import { isFacsimileError } from "@facsimile/schemas";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
-import { CONTROL_DIRECTORY_OPTIONS, CONTROL_DIRECTORY_USAGE, openControlDirectory } from "../../control-directory.js";
+import {
+  CONTROL_DIRECTORY_OPTIONS,
+  CONTROL_DIRECTORY_USAGE,
+  openControlDirectory,
+} from "../../control-directory.js";
 
 const usage = `usage: facsimile control workspaces [--json] [--audit [--workspace <id>]] [directory options]
 
@@ -71,20 +75,30 @@ const command: CliCommand = {
           ]),
         ];
         const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-        for (const r of rows) io.stdout(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()}\n`);
+        for (const r of rows)
+          io.stdout(
+            `${r
+              .map((c, i) => c.padEnd(widths[i] ?? 0))
+              .join("  ")
+              .trimEnd()}\n`,
+          );
         if (entries.length === 0) io.stdout(`(no workspaces in ${dir.view.log.url})\n`);
         return EXIT.OK;
       } finally {
         await dir.close();
       }
     } catch (err) {
-      io.stderr(`control workspaces failed: ${isFacsimileError(err) ? `${err.code}: ${err.message}` : String(err)}\n`);
+      io.stderr(
+        `control workspaces failed: ${isFacsimileError(err) ? `${err.code}: ${err.message}` : String(err)}\n`,
+      );
       return EXIT.FAILED;
     }
   },
 };
 
-function summary(e: { regions: readonly string[]; state: string; deletionGeneration: string } | null): string {
+function summary(
+  e: { regions: readonly string[]; state: string; deletionGeneration: string } | null,
+): string {
   return e === null ? "(new)" : `${e.state} ${e.regions.join(",")} gen ${e.deletionGeneration}`;
 }
 
