@@ -62,13 +62,13 @@ export async function copyWorkspace(
   workspaceId: string,
   source: string,
   target: string,
-  onTable: (table: string, rows: number) => void = () => undefined,
+  onTable: (table: string, rows: number) => Promise<void> | void = () => undefined,
 ): Promise<number> {
   let total = 0;
   for (const w of deps.writers) {
     const from = await scanWorkspace(deps, source, w.table, workspaceId);
     if (from === undefined || from.scan.files.length === 0) {
-      onTable(w.table, 0);
+      await onTable(w.table, 0);
       continue;
     }
     const to = openTable(
@@ -89,7 +89,7 @@ export async function copyWorkspace(
       { appId: `migrate:${jobId}:${source}`, version: from.scan.snapshot.version },
     );
     total += result.rowsWritten;
-    onTable(w.table, result.rowsWritten);
+    await onTable(w.table, result.rowsWritten);
   }
   return total;
 }

@@ -42,16 +42,19 @@ export async function verifyCopy(
       let sql: string;
       if (w.writer.kind === "append") sql = `SELECT count(*) FROM (${from.sql} EXCEPT ${to.sql})`;
       else {
-        const keys = w.writer.kind === "merge" ? w.writer.primaryKey : w.writer.parentKey;
+        // Same key at the same (generation, version), or the key superseded by a newer version: rows may differ
+        // in lineage columns (a duplicate delivery merged on each side), never in what LWW decides.
+        const parent = w.writer.kind === "merge" ? w.writer.primaryKey : w.writer.parentKey;
+        const row = w.writer.kind === "merge" ? parent : [...parent, ...w.writer.childKey];
         const lww = { ...DEFAULT_LWW_COLUMNS, ...w.writer.lww };
         const g = quoteIdent(lww.generation);
         const v = quoteIdent(lww.version);
-        const on = keys
-          .map((k) => `s.${quoteIdent(k)} IS NOT DISTINCT FROM n.${quoteIdent(k)}`)
-          .join(" AND ");
+        const on = (keys: readonly string[]): string =>
+          keys.map((k) => `s.${quoteIdent(k)} IS NOT DISTINCT FROM n.${quoteIdent(k)}`).join(" AND ");
         sql =
-          `SELECT count(*) FROM (${from.sql} EXCEPT ${to.sql}) AS s WHERE NOT EXISTS (SELECT 1 FROM (${to.sql}) AS n ` +
-          `WHERE ${on} AND (n.${g} > s.${g} OR (n.${g} = s.${g} AND n.${v} > s.${v})))`;
+          `SELECT count(*) FROM (${from.sql}) AS s WHERE NOT EXISTS (SELECT 1 FROM (${to.sql}) AS n ` +
+          `WHERE (${on(row)} AND n.${g} = s.${g} AND n.${v} = s.${v}) ` +
+          `OR (${on(parent)} AND (n.${g} > s.${g} OR (n.${g} = s.${g} AND n.${v} > s.${v}))))`;
       }
       missing = Number((await deps.duckdb.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
     }
