@@ -94,8 +94,30 @@ export async function runMigration(
   jobId: string,
   options: Partial<MigrateOptions> = {},
 ): Promise<MigrationJob> {
+  try {
+    return await runSteps(deps, jobId, options);
+  } catch (err) {
+    // The job keeps its last completed step; the error is recorded for `facsimile control jobs`.
+    if ((err as { code?: unknown }).code !== "MIGRATION_INTERRUPTED") {
+      const job = await deps.jobs.get(jobId);
+      if (job !== undefined)
+        await deps.jobs.put({ ...job, error: String(err), updatedAt: new Date().toISOString() });
+    }
+    throw err;
+  }
+}
+
+async function runSteps(
+  deps: MigrateDeps,
+  jobId: string,
+  options: Partial<MigrateOptions>,
+): Promise<MigrationJob> {
   const o = { ...DEFAULT_MIGRATE_OPTIONS, ...options };
   let job = await load(deps, jobId);
+  if (job.error !== undefined) {
+    const { error: _, ...rest } = job;
+    job = rest;
+  }
   if (job.step === "rolled-back")
     throw new MigrationError(`job ${jobId} was rolled back: start a new one`, { jobId });
   const plan = job.plan;
