@@ -4,6 +4,7 @@
 type Bench = { default: (options: readonly string[]) => Promise<void> };
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
+  "control-migrate": () => import("./control-migrate.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
