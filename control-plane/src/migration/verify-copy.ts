@@ -16,8 +16,9 @@ export interface TableVerification {
   readonly targetDigest: string;
 }
 
+// Order-independent and duplicate-sensitive: xor and sum of DuckDB's 64-bit row hashes (a check, not a seal).
 const DIGEST = (sql: string): string =>
-  `SELECT count(*)::BIGINT, coalesce(md5(string_agg(h, '' ORDER BY h)), '') FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM (${sql}) AS t)`;
+  `SELECT count(*)::BIGINT, coalesce(format('{:x}-{}', bit_xor(hash(t)), sum(hash(t)::HUGEINT)), '') FROM (${sql}) AS t`;
 
 export async function verifyCopy(
   deps: CopyDeps,
@@ -51,10 +52,11 @@ export async function verifyCopy(
         const v = quoteIdent(lww.version);
         const on = (keys: readonly string[]): string =>
           keys.map((k) => `s.${quoteIdent(k)} IS NOT DISTINCT FROM n.${quoteIdent(k)}`).join(" AND ");
+        // Hash anti-joins on equality first (fast); only what is left is checked for a newer version.
+        const same = `SELECT s.* FROM (${from.sql}) AS s ANTI JOIN (${to.sql}) AS n ON ${on(row)} AND n.${g} = s.${g} AND n.${v} = s.${v}`;
         sql =
-          `SELECT count(*) FROM (${from.sql}) AS s WHERE NOT EXISTS (SELECT 1 FROM (${to.sql}) AS n ` +
-          `WHERE (${on(row)} AND n.${g} = s.${g} AND n.${v} = s.${v}) ` +
-          `OR (${on(parent)} AND (n.${g} > s.${g} OR (n.${g} = s.${g} AND n.${v} > s.${v}))))`;
+          `SELECT count(*) FROM (SELECT s.* FROM (${same}) AS s ANTI JOIN (${to.sql}) AS n ON ${on(parent)} ` +
+          `AND (n.${g} > s.${g} OR (n.${g} = s.${g} AND n.${v} > s.${v})))`;
       }
       missing = Number((await deps.duckdb.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
     }
