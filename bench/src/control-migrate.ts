@@ -17,14 +17,8 @@ import {
   type MigrationJob,
   startMigration,
 } from "@facsimile/control-plane";
-import {
-  LocalObjectStore,
-  type MergeConfig,
-  mergeBatch,
-  openDuckDb,
-  openTable,
-  regionLayout,
-} from "@facsimile/lake";
+import { type MergeConfig, mergeBatch, openDuckDb, openTable, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 
 const WRITER: MergeConfig = Object.freeze({
   kind: "merge",

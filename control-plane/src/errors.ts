@@ -1,6 +1,6 @@
 // Typed errors of the control plane: the directory, erasure and migration jobs. Every error is a FacsimileError
 // with a stable code, a `retriable` flag (the only thing retry logic reads) and context.
-import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/schemas";
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
 /** Base of the control plane's errors. */
 export class ControlPlaneError extends FacsimileError {

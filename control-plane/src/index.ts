@@ -6,7 +6,6 @@ export {
   parseStaticDirectory,
   type StaticDirectoryWorkspace,
 } from "./directory/bootstrap-directory.js";
-export { type DirectoryConformanceApi, describeDirectoryLogConformance } from "./directory/conformance.js";
 export {
   checkEntry,
   type DirectoryEntry,
@@ -87,6 +86,3 @@ export {
   startMigration,
 } from "./migration/run-migration.js";
 export { type TableVerification, verifyCopy } from "./migration/verify-copy.js";
-
-// Test support: the auditor's scan of every object for erased values.
-export { type ObjectScanHit, scanObjects } from "./testing/scan-objects.js";

@@ -74,20 +74,7 @@ export {
   type SinkColumn,
   sinkAppId,
 } from "./sink/sink-table.js";
-export { type VerifyTablesInput, type VerifyTablesResult, verifyTables } from "./testing/verify-tables.js";
 
-// Test and benchmark support: generated workloads with their last-writer-wins oracle, and the table check.
-export {
-  DEFAULT_WORKLOAD_OPTIONS,
-  deliveryMessage,
-  generateWorkload,
-  lwwOracle,
-  publishWorkload,
-  seededRandom,
-  type Workload,
-  type WorkloadOptions,
-  type WorkloadRecord,
-} from "./testing/workload.js";
 export {
   createIngestWorker,
   type IngestProgress,

@@ -7,6 +7,8 @@ export {
   InvalidBatchError,
   InvalidTableConfigError,
   isCommitConflictError,
+  isLakeError,
+  LakeError,
   LogCorruptError,
   LogVersionMissingError,
   SchemaMismatchError,
@@ -34,7 +36,6 @@ export {
   writeDataFiles,
 } from "./io/write-data-files.js";
 export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
-export * from "./object-store/index.js";
 export type {
   Action,
   AddAction,

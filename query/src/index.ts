@@ -99,12 +99,3 @@ export {
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
-export { type ExampleLake, openExampleLake } from "./testing/example-lake.js";
-export {
-  describeSandboxConformance,
-  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
-  type SandboxConformanceContext,
-  type SandboxConformanceRunner,
-  type SandboxSurface,
-  type SurfaceOutcome,
-} from "./testing/sandbox-conformance.js";

@@ -1,30 +1,5 @@
-// Typed errors shared by every package: a stable code, a `retriable` flag that retry logic reads (and nothing
-// else), and context values for the message. Packages subclass FacsimileError; guards test the code.
-
-export interface FacsimileErrorOptions {
-  readonly retriable?: boolean;
-  readonly context?: Readonly<Record<string, unknown>>;
-  readonly cause?: unknown;
-}
-
-/** Base of every error this project throws on purpose. */
-export class FacsimileError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
-  readonly context: Readonly<Record<string, unknown>>;
-
-  constructor(code: string, message: string, options: FacsimileErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.context = options.context ?? {};
-  }
-}
-
-export function isFacsimileError(err: unknown): err is FacsimileError {
-  return err instanceof FacsimileError;
-}
+// Errors of the schema registry and the entity codecs. The error base (FacsimileError) is @facsimile/core's.
+import { FacsimileError } from "@facsimile/core";
 
 /** An entity name, type id or type url that the registry does not know. */
 export class UnknownEntityError extends FacsimileError {
@@ -37,4 +12,25 @@ export class UnknownEntityError extends FacsimileError {
       },
     );
   }
+}
+
+/** A plain value does not fit the entity's schema (wrong type, out of range, unknown field). */
+export class EntityValueError extends FacsimileError {
+  constructor(entity: string, path: string, problem: string, value: unknown) {
+    super("ENTITY_VALUE_INVALID", `${entity}.${path}: ${problem} (got ${describeValue(value)})`, {
+      context: { entity, path },
+    });
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`;
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (Array.isArray(value)) return `array(${value.length})`;
+  if (typeof value === "object") return "object";
+  return `${typeof value} ${String(value)}`;
 }

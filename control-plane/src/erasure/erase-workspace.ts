@@ -9,7 +9,7 @@
 // Re-running is safe at any point and finishes what a crash or a lagging merge left.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import type { DirectoryEntry } from "../directory/directory-entry.js";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";

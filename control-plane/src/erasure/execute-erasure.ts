@@ -20,7 +20,7 @@ import {
   type Table,
   writeDataFiles,
 } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { joinKey } from "./lake-tables.js";
 import type { ErasurePlan, ErasureSubject, OffloadLocation, TableErasure } from "./plan-erasure.js";
 import { subjectPredicate } from "./plan-erasure.js";

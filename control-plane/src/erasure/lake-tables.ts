@@ -1,7 +1,7 @@
 // The tables of a lake root, found by listing it: per region, the raw sink and every target table (a folder with
 // a `_delta_log/`). Keys only; the caller opens them.
 import { regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 
 export interface LakeTable {
   readonly region: string;

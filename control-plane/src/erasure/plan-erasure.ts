@@ -12,7 +12,7 @@ import {
   readTable,
   type Snapshot,
 } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { type LakeTable, listLakeTables } from "./lake-tables.js";
 
 export interface ErasureSubject {

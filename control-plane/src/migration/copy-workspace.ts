@@ -15,7 +15,7 @@ import {
   type WriterConfig,
   writeBatch,
 } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { joinKey } from "../erasure/lake-tables.js";
 
 export interface TargetWriter {

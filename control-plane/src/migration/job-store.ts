@@ -1,6 +1,6 @@
 // Where jobs live between steps and across crashes: one JSON object per job under `control/jobs/` of the lake's
 // store (local or S3), overwritten after each step. A job is resumed or rolled back from what it says here.
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { joinKey } from "../erasure/lake-tables.js";
 import type { MigrationPlan } from "./plan-migration.js";
 

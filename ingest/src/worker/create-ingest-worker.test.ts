@@ -5,27 +5,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLocalTransport, createRegionTopics, type Transport } from "@facsimile/bus";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import { offloadUri } from "@facsimile/producer-sdk";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
 import { mergeAppId } from "../sink/sink-table.js";
+import { untilCaughtUp } from "../testing/until-caught-up.js";
 import { verifyTables } from "../testing/verify-tables.js";
 import { generateWorkload, lwwOracle, publishWorkload } from "../testing/workload.js";
-import { createIngestWorker, type IngestWorker } from "./create-ingest-worker.js";
+import { createIngestWorker } from "./create-ingest-worker.js";
 
 const registry = loadDefaultRegistry();
-
-async function untilCaughtUp(worker: IngestWorker, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await worker.caughtUp())) {
-    if (Date.now() > deadline)
-      throw new Error(`not caught up after ${timeoutMs} ms: ${JSON.stringify(worker.progress())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("ingest worker on the local transport and a local lake", () => {
   let dir: string;

@@ -1,6 +1,7 @@
 // The directory log on real Kafka: the shared conformance suite, each test run on a topic of its own.
 import { createKafkaTransport } from "@facsimile/bus";
-import { createTransportDirectoryLog, describeDirectoryLogConformance } from "@facsimile/control-plane";
+import { createTransportDirectoryLog } from "@facsimile/control-plane";
+import { describeDirectoryLogConformance } from "@facsimile/control-plane/testing";
 import { describe, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 

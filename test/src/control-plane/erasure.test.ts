@@ -6,13 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createLocalTransport,
-  createRegionTopics,
-  encodeRecord,
-  recordsTopic,
-  type Transport,
-} from "@facsimile/bus";
+import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
 import {
   bootstrapDirectory,
   createDirectoryView,
@@ -20,21 +14,22 @@ import {
   type DirectoryView,
   eraseWorkspace,
   listLakeTables,
-  scanObjects,
 } from "@facsimile/control-plane";
+import { scanObjects } from "@facsimile/control-plane/testing";
+import { createIngestWorker, type IngestWorker } from "@facsimile/ingest";
 import {
-  createIngestWorker,
   generateWorkload,
-  type IngestWorker,
   lwwOracle,
   publishWorkload,
+  untilCaughtUp,
   verifyTables,
-} from "@facsimile/ingest";
-import { LocalObjectStore, loadSnapshot, openDuckDb, openTable, readRows } from "@facsimile/lake";
+} from "@facsimile/ingest/testing";
+import { loadSnapshot, openDuckDb, openTable, readRows } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { encodeRecord } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { untilCaughtUp } from "../ingest/ingest-support.js";
 
 const registry = loadDefaultRegistry();
 const W = "ws-1";
@@ -114,7 +109,7 @@ describe("erasure on the embedded bus and a local lake", () => {
       options: { maxBatchSize: 50, maxWaitMs: 20, mergePollMs: 100, idleAdvanceVersions: 1 },
     });
     await worker.start();
-    await untilCaughtUp(worker, 60_000);
+    await untilCaughtUp(worker);
     const before = await scanObjects(store, "", W_VALUES, duck.connection);
     expect(before.hits.length).toBeGreaterThan(0);
     const others = (r: { workspaceId: string }) => r.workspaceId !== W;
@@ -158,7 +153,7 @@ describe("erasure on the embedded bus and a local lake", () => {
       ...late.map((d) => ({ key: W, value: d.bytes })),
       ...newer,
     ]);
-    await untilCaughtUp(worker, 60_000);
+    await untilCaughtUp(worker);
     expect(worker.metrics.dropped.get({ region: "eu", reason: "erased" })).toBe(
       late.length * 2 + newer.length,
     );

@@ -20,19 +20,19 @@ import {
   runMigration,
   startMigration,
 } from "@facsimile/control-plane";
+import { createIngestWorker, type IngestWorker } from "@facsimile/ingest";
 import {
-  createIngestWorker,
   deliveryMessage,
   generateWorkload,
-  type IngestWorker,
   lwwOracle,
+  untilCaughtUp,
   verifyTables,
-} from "@facsimile/ingest";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+} from "@facsimile/ingest/testing";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { untilCaughtUp } from "../ingest/ingest-support.js";
 
 const registry = loadDefaultRegistry();
 const W = "ws-1";
@@ -167,7 +167,7 @@ describe("residency migration under live publishing", () => {
     await publisher;
     await publish(deliveries.length);
     // Re-routes move records between topics: wait until both regions are idle twice in a row.
-    for (let round = 0; round < 2; round++) for (const w of workers) await untilCaughtUp(w, 60_000);
+    for (let round = 0; round < 2; round++) for (const w of workers) await untilCaughtUp(w);
 
     expect(await rowsOf("us", W)).toBe(0);
     const result = await verifyTables({

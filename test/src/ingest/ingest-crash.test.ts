@@ -9,18 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
+import { mergeAppId, readMergePosition, readSinkHead } from "@facsimile/ingest";
 import {
   generateWorkload,
   lwwOracle,
-  mergeAppId,
   publishWorkload,
-  readMergePosition,
-  readSinkHead,
   seededRandom,
   verifyTables,
-} from "@facsimile/ingest";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import { offloadUri } from "@facsimile/producer-sdk";
+} from "@facsimile/ingest/testing";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

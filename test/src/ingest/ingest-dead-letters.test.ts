@@ -10,32 +10,37 @@ import {
   type ConsumedMessage,
   createRegionTopics,
   dlqTopic,
-  encodeRecord,
-  type FacsimileRecord,
   recordsTopic,
-  sha256Hex,
   type Transport,
-  workspaceAriString,
 } from "@facsimile/bus";
 import {
   createIngestWorker,
   createStaticIngestDirectory,
   DLQ_HEADERS,
+  REROUTED_FROM_HEADER,
+} from "@facsimile/ingest";
+import {
   generateWorkload,
   lwwOracle,
   publishWorkload,
-  REROUTED_FROM_HEADER,
+  untilCaughtUp,
   verifyTables,
   type WorkloadRecord,
-} from "@facsimile/ingest";
+} from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { S3ObjectStore } from "@facsimile/lake/object-store";
-import { offloadUri } from "@facsimile/producer-sdk";
+import type { S3ObjectStore } from "@facsimile/object-store/s3";
+import {
+  encodeRecord,
+  type FacsimileRecord,
+  offloadUri,
+  sha256Hex,
+  workspaceAriString,
+} from "@facsimile/protocol";
 import { encodeEntity, type JiraProjectInput, loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueName } from "../helpers.js";
-import { kafkaTransport, s3Store, uniqueRegion, untilCaughtUp } from "./ingest-support.js";
+import { kafkaTransport, s3Store, uniqueRegion } from "./ingest-support.js";
 
 const registry = loadDefaultRegistry();
 const PROJECT = registry.entity("JiraProject");
@@ -243,7 +248,7 @@ describe("dead letters, re-routes and drops on real Kafka and MinIO", () => {
         deliveries: good.deliveries.slice(half),
         offloads: [],
       });
-      await untilCaughtUp(worker, 90_000);
+      await untilCaughtUp(worker, { timeoutMs: 90_000, intervalMs: 200 });
     } finally {
       await worker.stop();
     }

@@ -4,19 +4,21 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "@facsimile/cli";
-import { S3ObjectStore } from "@facsimile/lake";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
+import {
+  openQueryEngine,
+  parseWorkspaceTokens,
+  type QueryEngine,
+  type QueryServer,
+  startQueryServer,
+} from "@facsimile/query";
 import {
   describeSandboxConformance,
   EXPECTED_ISSUES_RESOLVED_PER_MONTH,
   type ExampleLake,
   openExampleLake,
-  openQueryEngine,
-  parseWorkspaceTokens,
-  type QueryEngine,
-  type QueryServer,
   type SandboxSurface,
-  startQueryServer,
-} from "@facsimile/query";
+} from "@facsimile/query/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 
@@ -46,7 +48,7 @@ beforeAll(async () => {
   });
   lake = await openExampleLake({ store, location: `s3://${s3.bucket}/${prefix}` });
   // The engine opens its own store from the URL and the S3_* settings, as the CLI does.
-  engine = openQueryEngine(lake.location, {
+  engine = await openQueryEngine(lake.location, {
     env,
     session: { timeoutMs: 1_500, threads: 1, tempRoot: lake.dir, cacheDir: join(lake.dir, "cache") },
   });

@@ -3,9 +3,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
+import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
-import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError } from "@facsimile/schemas";
+import { openObjectStore } from "@facsimile/object-store";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
@@ -72,7 +72,7 @@ const command: CliCommand = {
     try {
       const dir = await openControlDirectory(values, io);
       const lakeUrl = values.lake ?? resolve(dir.dataDir, "lake");
-      const store = openObjectStore(
+      const store = await openObjectStore(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
         {
           env: io.env,

@@ -2,8 +2,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createJobStore } from "@facsimile/control-plane";
-import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError } from "@facsimile/schemas";
+import { isFacsimileError } from "@facsimile/core";
+import { openObjectStore } from "@facsimile/object-store";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
 
 const usage = `usage: facsimile control jobs [--lake <url> | --data <dir>] [--json]
@@ -38,7 +38,7 @@ const command: CliCommand = {
     }
     try {
       const lakeUrl = values.lake ?? resolve(io.cwd, values.data ?? ".facsimile", "lake");
-      const store = openObjectStore(
+      const store = await openObjectStore(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
         {
           env: io.env,

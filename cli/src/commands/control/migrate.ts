@@ -13,9 +13,10 @@ import {
   runMigration,
   startMigration,
 } from "@facsimile/control-plane";
+import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
-import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
+import { openObjectStore } from "@facsimile/object-store";
+import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
 import {
@@ -119,7 +120,7 @@ const command: CliCommand = {
     try {
       const dir = await openControlDirectory(values, io);
       const lakeUrl = values.lake ?? resolve(dir.dataDir, "lake");
-      const store = openObjectStore(
+      const store = await openObjectStore(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
         {
           env: io.env,

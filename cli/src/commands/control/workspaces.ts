@@ -1,6 +1,6 @@
 // `facsimile control workspaces`: the directory as a table (or JSON), with --audit the audited changes.
 import { parseArgs } from "node:util";
-import { isFacsimileError } from "@facsimile/schemas";
+import { isFacsimileError } from "@facsimile/core";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,

@@ -3,16 +3,16 @@
 // GitHub annotations. Exit 0 clean, 1 violations, 2 compile or usage error.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isFacsimileError } from "@facsimile/core";
 import {
   checkExitCode,
   checkSchemas,
   formatCheckReport,
-  isFacsimileError,
   REPORT_FORMATS,
   type ReportFormat,
-} from "@facsimile/schemas";
+  resolveSchemasDir,
+} from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
-import { resolveSchemasDir } from "../../schemas-dir.js";
 
 const usage = `usage: facsimile schemas check --against <git-ref> [--format text|json|github] [--schemas-dir <dir>]
                                [--overrides <file>]

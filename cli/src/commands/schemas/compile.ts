@@ -2,14 +2,14 @@
 // validators, and the grown lockfile. With --check it writes nothing and fails on any difference (CI).
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
+import { isFacsimileError } from "@facsimile/core";
 import {
   compileSchemasDir,
   formatDiagnostic,
-  isFacsimileError,
+  resolveSchemasDir,
   SchemaCompileError,
-} from "@facsimile/schemas";
+} from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
-import { resolveSchemasDir } from "../../schemas-dir.js";
 
 const usage = `usage: facsimile schemas compile [--schemas-dir <dir>] [--check]
 
