@@ -103,12 +103,17 @@ describe("residency migration under live publishing", () => {
     // The publisher sends each record to the topic of the region the directory names at that moment.
     const deliveries = workload.deliveries;
     let sent = 0;
-    const publish = async (n: number): Promise<void> => {
-      for (const d of deliveries.slice(sent, sent + n)) {
-        const home = view.regionOf(d.workspaceId) ?? "eu";
-        await transport.produce(recordsTopic(home), [deliveryMessage(d)]);
-      }
-      sent = Math.min(deliveries.length, sent + n);
+    // One publish at a time (the live loop and the test's own sends share the position).
+    let queue: Promise<void> = Promise.resolve();
+    const publish = (n: number, staleRegion?: string): Promise<void> => {
+      queue = queue.then(async () => {
+        for (const d of deliveries.slice(sent, sent + n)) {
+          const home = staleRegion ?? view.regionOf(d.workspaceId) ?? "eu";
+          await transport.produce(recordsTopic(home), [deliveryMessage(d)]);
+        }
+        sent = Math.min(deliveries.length, sent + n);
+      });
+      return queue;
     };
     await publish(Math.floor(deliveries.length / 3));
     let live = true;
@@ -152,6 +157,8 @@ describe("residency migration under live publishing", () => {
       startMigration(deps, W, ["us"], { ...opts, interruptAfter: "switched" }),
     );
     expect(view.get(W)).toMatchObject({ regions: ["us"], state: "MIGRATING" });
+    // A producer with a stale view still sends to eu: those records must be re-routed on consume, never lost.
+    await publish(12, "eu");
     const done = await runMigration(deps, second, opts);
     expect(done.step).toBe("deleted");
     expect(done.verification?.every((v) => v.missing === 0)).toBe(true);
