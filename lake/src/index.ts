@@ -18,7 +18,7 @@ export {
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";
-export { localFiles } from "./io/local-files.js";
+export { evictLocalCopies, localFiles } from "./io/local-files.js";
 export {
   createTableView,
   type ReadRowsOptions,

@@ -9,6 +9,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type Action,
   commit,
+  evictLocalCopies,
   isCommitConflictError,
   loadSnapshot,
   localFiles,
@@ -203,6 +204,10 @@ export async function executeErasure(
       await deps.store.delete(o.key);
       bytesDeleted += o.size;
     }
+    await evictLocalCopies(
+      table,
+      deletable.map((o) => o.key),
+    );
     const result: TableErasureResult = {
       region: t.region,
       table: t.name,

@@ -3,6 +3,7 @@
 // (time travel to it fails with VersionNotFoundError instead of returning erased rows) and no older log entry
 // keeps the stats of erased files. Deleting the erased data files themselves is the caller's (it knows which).
 // It writes no commit: the log keeps its one commit path; a checkpoint only restates committed state.
+import { evictLocalCopies } from "../io/local-files.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { logPrefix, parseLogKey } from "./log-paths.js";
 import type { Table } from "./table.js";
@@ -22,13 +23,16 @@ export async function purgeHistory(table: Table, version?: number): Promise<Purg
   await writeCheckpoint(table, snapshot);
   const prefix = logPrefix(table);
   let deletedLogObjects = 0;
+  const deleted: string[] = [];
   let deletedBytes = 0;
   for await (const o of table.store.list(prefix, { delimiter: "/" })) {
     const entry = parseLogKey(table, o.key, o.lastModified);
     if (entry === undefined || entry.version >= snapshot.version) continue;
     await table.store.delete(o.key);
+    deleted.push(o.key);
     deletedLogObjects++;
     deletedBytes += o.size;
   }
+  await evictLocalCopies(table, deleted);
   return { version: snapshot.version, deletedLogObjects, deletedBytes };
 }

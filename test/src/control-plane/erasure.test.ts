@@ -1,16 +1,11 @@
-// GDPR erasure end to end on the embedded bus and a local lake, with a live ingest worker that reads the control
-// plane's directory: after `erase` of one workspace, late records of it (replays of the original bytes, duplicates,
+// GDPR erasure end to end, embedded (local bus and lake) and on Kafka + MinIO, with a live ingest worker that reads
+// the control plane's directory: after `erase` of one workspace, late records of it (replays of the original bytes, duplicates,
 // newer versions, a higher generation) are all dropped; a scan of every object of the lake (every data file of
 // every version, the sink, the logs and checkpoints, the offloads) finds none of its values; no table returns a
 // row of it, at any version still loadable; the other workspaces' tables are exactly what they were.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
+import { createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
 import {
   bootstrapDirectory,
-  createDirectoryView,
-  createFileDirectoryLog,
   type DirectoryView,
   eraseWorkspace,
   listLakeTables,
@@ -25,39 +20,38 @@ import {
   verifyTables,
 } from "@facsimile/ingest/testing";
 import { loadSnapshot, openDuckDb, openTable, readRows } from "@facsimile/lake";
-import { LocalObjectStore } from "@facsimile/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { encodeRecord } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ControlSetup, controlSetup } from "./control-support.js";
 
 const registry = loadDefaultRegistry();
 const W = "ws-1";
 /** W's values as the workload writes them: project names, issue keys, page bodies. */
 const W_VALUES = [/Project \d+ of ws-1 \(/, /WS-1-\d/, /ws-1\/\d+\/\d+:/];
 
-describe("erasure on the embedded bus and a local lake", () => {
-  let dir: string;
+describe.each(["embedded", "kafka+minio"] as const)("erasure (%s)", (backend) => {
+  let setup: ControlSetup;
   let transport: Transport;
-  let store: LocalObjectStore;
+  let store: ObjectStore;
   let view: DirectoryView;
+  let region: string;
   let worker: IngestWorker;
   let duck: Awaited<ReturnType<typeof openDuckDb>>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "facsimile-erase-"));
-    transport = createLocalTransport({ directory: join(dir, "bus"), fsync: false });
-    store = new LocalObjectStore(join(dir, "lake"), { durable: false });
-    await createRegionTopics(transport, "eu", { partitions: 2 });
-    view = createDirectoryView(createFileDirectoryLog(join(dir, "directory.log")), {
-      refreshIntervalMs: 100,
-    });
+    setup = await controlSetup(backend);
+    ({ transport, store, view } = setup);
+    region = setup.regions[0];
+    await createRegionTopics(transport, region, { partitions: 2 });
     await bootstrapDirectory(
       view,
       ["ws-0", "ws-1", "ws-2"].map((id) => ({
         workspaceId: id,
-        realm: "eu",
-        regions: ["eu"],
+        realm: region,
+        regions: [region],
         state: "ONLINE" as const,
         deletionGeneration: "0",
         keyId: undefined,
@@ -69,16 +63,14 @@ describe("erasure on the embedded bus and a local lake", () => {
   });
   afterAll(async () => {
     await worker?.stop().catch(() => undefined);
-    view?.stop();
     duck?.close();
-    await transport?.close();
-    await rm(dir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   /** Every target row of the other workspaces, per table, in a stable order. */
   async function otherRows(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
-    for (const t of await listLakeTables(store, "", ["eu"])) {
+    for (const t of await listLakeTables(store, "", [region])) {
       if (t.name === "sink") continue;
       const rows = await readRows(openTable(store, t.path, duck.connection));
       out[t.name] = rows
@@ -89,7 +81,9 @@ describe("erasure on the embedded bus and a local lake", () => {
     return out;
   }
 
-  it("erases W from every table, file, version and offload; late records of W never come back", async () => {
+  it("erases W from every table, file, version and offload; late records of W never come back", {
+    timeout: 240_000,
+  }, async () => {
     const workload = generateWorkload(registry, store, {
       seed: 3,
       workspaces: 3,
@@ -97,10 +91,10 @@ describe("erasure on the embedded bus and a local lake", () => {
       largeShare: 0.5,
     });
     expect(workload.offloads.some((o) => o.key.startsWith(`offload/${W}/`))).toBe(true);
-    await publishWorkload(transport, store, "eu", workload);
+    await publishWorkload(transport, store, region, workload);
     const { models } = await compileModels(registry);
     worker = createIngestWorker({
-      region: "eu",
+      region,
       transport,
       store,
       registry,
@@ -118,7 +112,15 @@ describe("erasure on the embedded bus and a local lake", () => {
 
     const progress: string[] = [];
     const result = await eraseWorkspace(
-      { view, store, duckdb: duck.connection, onProgress: (m) => progress.push(m) },
+      {
+        view,
+        store,
+        duckdb: duck.connection,
+        onProgress: (m) => {
+          progress.push(m);
+          console.log(Date.now(), m);
+        },
+      },
       { workspaceId: W },
       { settleMs: 500, mergeWaitMs: 30_000, actor: "test", reason: "ticket GDPR-1" },
     );
@@ -148,22 +150,20 @@ describe("erasure on the embedded bus and a local lake", () => {
       };
       return { key: W, value: encodeRecord(record) };
     });
-    await transport.produce(recordsTopic("eu"), [
+    await transport.produce(recordsTopic(region), [
       ...late.map((d) => ({ key: W, value: d.bytes })),
       ...late.map((d) => ({ key: W, value: d.bytes })),
       ...newer,
     ]);
     await untilCaughtUp(worker);
-    expect(worker.metrics.dropped.get({ region: "eu", reason: "erased" })).toBe(
-      late.length * 2 + newer.length,
-    );
+    expect(worker.metrics.dropped.get({ region, reason: "erased" })).toBe(late.length * 2 + newer.length);
     // Replays of the offloaded payloads' objects are gone: nothing can be re-read from them.
     const after = await scanObjects(store, "", W_VALUES, duck.connection);
     expect(after.hits).toEqual([]);
     expect(after.objects).toBeGreaterThan(0);
 
     // No query returns a row of W: every table, at every version that still loads.
-    for (const t of await listLakeTables(store, "", ["eu"])) {
+    for (const t of await listLakeTables(store, "", [region])) {
       const table = openTable(store, t.path, duck.connection);
       const latest = (await loadSnapshot(table)).version;
       for (let v = 0; v <= latest; v++) {
@@ -175,7 +175,7 @@ describe("erasure on the embedded bus and a local lake", () => {
     // Everyone else: exactly the oracle, as before.
     const verified = await verifyTables({
       store,
-      region: "eu",
+      region,
       connection: duck.connection,
       registry,
       winners: lwwOracle(workload.records, others),
