@@ -116,10 +116,7 @@ describe.each(["embedded", "kafka+minio"] as const)("erasure (%s)", (backend) =>
         view,
         store,
         duckdb: duck.connection,
-        onProgress: (m) => {
-          progress.push(m);
-          console.log(Date.now(), m);
-        },
+        onProgress: (m) => progress.push(m),
       },
       { workspaceId: W },
       { settleMs: 500, mergeWaitMs: 30_000, actor: "test", reason: "ticket GDPR-1" },
@@ -127,6 +124,7 @@ describe.each(["embedded", "kafka+minio"] as const)("erasure (%s)", (backend) =>
     expect(result.kind).toBe("receipt");
     if (result.kind !== "receipt") return;
     const receipt = result.receipt;
+    expect(progress[0]).toMatch(/^registry: ws-1 erased from generation \d+/);
     expect(receipt.verification).toEqual({ liveRows: 0, historicalFiles: 0, offloadObjects: 0, clean: true });
     expect(receipt.rowsRemoved).toBeGreaterThan(0);
     expect(receipt.offloadObjectsDeleted).toBe(
