@@ -12,6 +12,7 @@ import {
   type DirectoryView,
   parseStaticDirectory,
 } from "@facsimile/control-plane";
+import { dataHome, lakeLocation } from "@facsimile/core";
 import type { CliIo } from "./command.js";
 
 export const CONTROL_DIRECTORY_OPTIONS = {
@@ -24,7 +25,7 @@ export const CONTROL_DIRECTORY_OPTIONS = {
 
 export const CONTROL_DIRECTORY_USAGE = `  --kafka <brokers>        the directory is the compacted topic ${DIRECTORY_TOPIC} on these brokers
   --local <dir>            ... on the embedded bus in <dir>
-  --data <dir>             else the file log <dir>/directory.log (default ./.facsimile)
+  --data <dir>             else the file log <dir>/directory.log (default $FACSIMILE_HOME or ./.facsimile)
   --directory-topic <t>    another directory topic (default ${DIRECTORY_TOPIC})
   --bootstrap <file>       register the static directory file's workspaces the directory lacks`;
 
@@ -47,7 +48,7 @@ export async function openControlDirectory(
   values: ControlDirectoryValues,
   io: CliIo,
 ): Promise<OpenedDirectory> {
-  const dataDir = resolve(io.cwd, values.data ?? ".facsimile");
+  const dataDir = dataHome(io.env, io.cwd, values.data);
   const topic = values["directory-topic"] ?? DIRECTORY_TOPIC;
   const transport =
     values.kafka !== undefined
@@ -79,4 +80,10 @@ export async function openControlDirectory(
     throw err;
   }
   return { view, transport, dataDir, close };
+}
+
+/** --lake, else <--data>/lake when --data is given, else $FACSIMILE_LAKE or the default data folder's lake. */
+export function controlLake(lake: string | undefined, data: string | undefined, io: CliIo): string {
+  if (lake === undefined && data !== undefined) return join(dataHome(io.env, io.cwd, data), "lake");
+  return lakeLocation(lake, io.env, io.cwd);
 }

@@ -2,10 +2,9 @@
 // default (no servers), or on Kafka and S3. Parses the flags into DemoSettings; the work is ./run-demo.ts,
 // the text ./format-demo-summary.ts. The CLI's commands/demo.ts only hands this command to the dispatcher. Progress goes to stderr, the summary (or --json) to stdout.
 
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type LogContext, type Logger, silentLogger } from "@facsimile/bus";
-import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
+import { dataHome, isFacsimileError, isIntegerInRange } from "@facsimile/core";
 import { REGION_PATTERN as LAKE_REGION_PATTERN } from "@facsimile/lake";
 import { assertRegion } from "@facsimile/protocol";
 import { DemoProgress } from "./demo-progress.js";
@@ -31,8 +30,8 @@ replaces the previous run.
   --workload-seed <n>    seed of the workload: workspaces, resources, their changes (default ${D.workloadSeed})
   --delivery-seed <n>    seed of the delivery: order and duplicates (default ${D.deliverySeed})
   --regions <list>       comma-separated regions (default ${D.regions.join(",")})
-  --data <dir>           data folder: embedded bus, local lake, scratch files (default ./.facsimile;
-                         its lake/ is where \`facsimile query\` looks by default)
+  --data <dir>           data folder: embedded bus, local lake, scratch files (default $FACSIMILE_HOME, else
+                         ./.facsimile; its lake/ is where \`facsimile query\` looks by default)
   --fresh                wipe the demo's bus, lake and scratch files (or topics and bucket objects) first
   --kafka <brokers>      comma-separated Kafka brokers instead of the embedded bus
   --s3 <endpoint>        keep the lake in an S3 bucket at this endpoint, e.g. http://127.0.0.1:19000
@@ -83,7 +82,11 @@ function seed(name: string, value: string | undefined, fallback: number): number
   return n;
 }
 
-function settingsOf(values: Record<string, string | boolean | undefined>, cwd: string): DemoSettings {
+function settingsOf(
+  values: Record<string, string | boolean | undefined>,
+  cwd: string,
+  env: DemoCliIo["env"],
+): DemoSettings {
   const str = (k: string) => values[k] as string | undefined;
   const size = str("size") === undefined ? D.size : Number(str("size"));
   if (!Number.isFinite(size) || size <= 0 || size > 1000)
@@ -116,7 +119,7 @@ function settingsOf(values: Record<string, string | boolean | undefined>, cwd: s
     workloadSeed: seed("workload-seed", str("workload-seed"), D.workloadSeed),
     deliverySeed: seed("delivery-seed", str("delivery-seed"), D.deliverySeed),
     regions,
-    dataDir: resolve(cwd, str("data") ?? ".facsimile"),
+    dataDir: dataHome(env, cwd, str("data")),
     fresh: values.fresh === true,
     kafka: str("kafka"),
     s3: str("s3"),
@@ -154,7 +157,7 @@ export const demoCommand = {
         allowPositionals: true,
       });
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-      settings = settingsOf(values, io.cwd);
+      settings = settingsOf(values, io.cwd, io.env);
       json = values.json === true;
     } catch (err) {
       io.stderr(`${(err as Error).message}\n\n${usage}\n`);

@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXAMPLE_QUERIES, lakeLocation } from "@facsimile/query";
+import { lakeLocation } from "@facsimile/core";
+import { EXAMPLE_QUERIES } from "@facsimile/query";
 
 export interface ExploreInput {
   readonly cwd: string;

@@ -39,6 +39,7 @@ export {
   type SinkVersionCacheOptions,
 } from "./merge/sink-version-cache.js";
 export { createIngestMetrics, FRESHNESS_BUCKETS, type IngestMetrics } from "./metrics/ingest-metrics.js";
+export { measureFreshness } from "./metrics/measure-freshness.js";
 export { Counter, Gauge, Histogram, type Labels, MetricsRegistry } from "./metrics/metrics-registry.js";
 export { type MetricsServer, serveMetrics } from "./metrics/serve-metrics.js";
 export {
@@ -60,6 +61,7 @@ export {
   rerouteMessage,
 } from "./records/dead-letter-message.js";
 export { routeSideEffects, type SideEffectResult } from "./records/route-side-effects.js";
+export { type DeadLetterEntry, writeDeadLetters } from "./records/write-dead-letters.js";
 export {
   appendToSink,
   type SinkCommit,

@@ -53,13 +53,7 @@ export {
   TABLE_FORMAT_DEFAULTS,
   type TableFormatOptions,
 } from "./format/format-result.js";
-export {
-  DEFAULT_LAKE_DIR,
-  LAKE_ENV,
-  type LimitFlags,
-  lakeLocation,
-  limitsFromFlags,
-} from "./lake-location.js";
+export { type LimitFlags, limitsFromFlags } from "./limit-flags.js";
 export {
   DEFAULT_QUERY_CACHE_DIR,
   openQueryEngine,

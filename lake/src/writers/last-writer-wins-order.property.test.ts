@@ -1,22 +1,19 @@
 // Property: the writers' SQL order (lwwOrder, run in DuckDB) ranks any rows exactly as the one LWW rule, compareLww
 // of @facsimile/protocol, does: generation, version, tombstone over update, payload hash. Small value ranges and a
 // small hash alphabet make ties on every part frequent; rows with equal keys keep their id order on both sides.
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { compareLww, type LwwKey } from "@facsimile/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { quoteLiteral } from "../io/sql-text.js";
+import { type TempLake, tempLake } from "../testing/temp-lake.js";
 import { lwwOrder } from "./last-writer-wins-order.js";
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
+let lake: TempLake;
 beforeAll(async () => {
-  instance = await DuckDBInstance.create(":memory:", { threads: "1" });
-  connection = await instance.connect();
+  lake = await tempLake(1);
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
+afterAll(async () => {
+  await lake.close();
 });
 
 const key: fc.Arbitrary<LwwKey> = fc.record({
@@ -47,7 +44,7 @@ it("orders rows in DuckDB as compareLww does, ties included", async () => {
             `(${id}, '${k.generationWatermark}'::BIGINT, '${k.version}'::BIGINT, ${k.isTombstone}, ${quoteLiteral(k.payloadHash)})`,
         )
         .join(", ");
-      const reader = await connection.runAndReadAll(
+      const reader = await lake.connection.runAndReadAll(
         `SELECT id FROM (VALUES ${values}) AS t(id, _generation, _version, _is_tombstone, _payload_hash) ` +
           `ORDER BY ${[...lwwOrder(COLUMNS), "id ASC"].join(", ")}`,
       );

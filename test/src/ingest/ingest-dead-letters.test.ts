@@ -13,6 +13,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { waitFor } from "@facsimile/core/testing";
 import {
   createIngestWorker,
   createStaticIngestDirectory,
@@ -105,8 +106,10 @@ async function readTopic(transport: Transport, topic: string, count: number): Pr
       seen.push(...b.messages);
     },
   });
-  const deadline = Date.now() + 30_000;
-  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(`${count} messages on ${topic}`, () => seen.length >= count, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   await new Promise((r) => setTimeout(r, 500));
   await consumer.stop();
   return seen;

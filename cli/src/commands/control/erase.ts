@@ -1,6 +1,5 @@
 // `facsimile control erase --workspace W [--resource ARI] [--dry-run]`: GDPR erasure with a plan, a registry
 // change, removal from every table, file, version and offload, and a receipt. The work is eraseWorkspace's.
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
@@ -10,6 +9,7 @@ import { type CliCommand, EXIT, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
+  controlLake,
   openControlDirectory,
 } from "../../control-directory.js";
 
@@ -24,7 +24,7 @@ receipt: what was removed, when, and a verification scan. Safe to run again; a r
   --workspace <id>         the workspace to erase
   --resource <ari>         erase only this resource of the workspace
   --dry-run                print the plan (tables, files, rows, offloaded objects) and change nothing
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default <data>/lake)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default $FACSIMILE_LAKE, else <data>/lake)
   --actor <who>            recorded in the audit trail (default "${DEFAULT_ERASE_OPTIONS.actor}")
   --reason <why>           recorded in the audit trail, e.g. a ticket (default "${DEFAULT_ERASE_OPTIONS.reason}")
   --merge-wait <ms>        wait this long for the region's merge to pass the sink rewrite (default ${DEFAULT_ERASE_OPTIONS.mergeWaitMs})
@@ -71,13 +71,7 @@ const command: CliCommand = {
       );
     try {
       const dir = await openControlDirectory(values, io);
-      const lakeUrl = values.lake ?? resolve(dir.dataDir, "lake");
-      const store = await openObjectStore(
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
-        {
-          env: io.env,
-        },
-      );
+      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
       const duck = await openDuckDb();
       try {
         const result = await eraseWorkspace(

@@ -1,18 +1,18 @@
 // `facsimile control jobs`: every control-plane job recorded in the lake, with its step and progress.
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createJobStore } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openObjectStore } from "@facsimile/object-store";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { controlLake } from "../../control-directory.js";
 
 const usage = `usage: facsimile control jobs [--lake <url> | --data <dir>] [--json]
 
 Lists the control plane's jobs (residency migrations): id, workspace, regions, the last completed step of
 planned -> copied -> switched -> verified -> deleted (or rolled-back), a progress bar and what the job did last.
 
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default <data>/lake)
-  --data <dir>             data dir (default ./.facsimile)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default $FACSIMILE_LAKE, else <data>/lake)
+  --data <dir>             data dir (default $FACSIMILE_HOME, else ./.facsimile)
   --json                   one JSON object per job and line`;
 
 const OPTIONS = {
@@ -37,13 +37,7 @@ const command: CliCommand = {
       return EXIT.OK;
     }
     try {
-      const lakeUrl = values.lake ?? resolve(io.cwd, values.data ?? ".facsimile", "lake");
-      const store = await openObjectStore(
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
-        {
-          env: io.env,
-        },
-      );
+      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
       try {
         const jobs = await createJobStore(store).list();
         if (values.json === true) {

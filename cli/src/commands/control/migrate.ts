@@ -22,6 +22,7 @@ import { type CliCommand, EXIT, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
+  controlLake,
   openControlDirectory,
 } from "../../control-directory.js";
 
@@ -40,7 +41,7 @@ the copy added. Ingest workers of the regions involved must be running with --co
   --dry-run                print the plan and change nothing
   --resume <job>           run a job again from its last completed step
   --rollback <job>         roll a job back (any step before delete)
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default <data>/lake)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default $FACSIMILE_LAKE, else <data>/lake)
   --models <dir>           hand-written models (default: transforms/models): their writers copy the rows
   --settle <ms>            wait after a directory change for workers to follow (default ${DEFAULT_MIGRATE_OPTIONS.settleMs})
   --merge-wait <ms>        longest wait for a region's merge to catch up (default ${DEFAULT_MIGRATE_OPTIONS.mergeWaitMs})
@@ -119,13 +120,7 @@ const command: CliCommand = {
     }
     try {
       const dir = await openControlDirectory(values, io);
-      const lakeUrl = values.lake ?? resolve(dir.dataDir, "lake");
-      const store = await openObjectStore(
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeUrl) ? lakeUrl : resolve(io.cwd, lakeUrl),
-        {
-          env: io.env,
-        },
-      );
+      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
       const duck = await openDuckDb();
       try {
         const to = (values.to ?? "")

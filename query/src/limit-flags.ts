@@ -1,25 +1,6 @@
-// Where the query tools find the lake and how their limit flags read: shared by `facsimile query` and
-// `facsimile serve query`, so both take the same --lake default and the same limits. Pure.
-import { isAbsolute, resolve } from "node:path";
+// How the query tools' limit flags read: shared by `facsimile query` and `facsimile serve query`, so both take the
+// same limits. Where they find the lake is @facsimile/core's lakeLocation, shared by every command. Pure.
 import { resolveSandboxOptions, type SandboxOptions } from "./sandbox/sandbox-options.js";
-
-/** Environment variable naming the lake root when --lake is not given. */
-export const LAKE_ENV = "FACSIMILE_LAKE";
-
-/** The lake root when neither --lake nor $FACSIMILE_LAKE says: a data folder under the working directory. */
-export const DEFAULT_LAKE_DIR = ".facsimile/lake";
-
-/** --lake, else $FACSIMILE_LAKE, else ./.facsimile/lake; local paths resolved against `cwd`, URLs kept. */
-export function lakeLocation(
-  given: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  cwd: string,
-): string {
-  const chosen =
-    given ?? (env[LAKE_ENV] === undefined || env[LAKE_ENV] === "" ? DEFAULT_LAKE_DIR : env[LAKE_ENV]);
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(chosen)) return chosen;
-  return isAbsolute(chosen) ? chosen : resolve(cwd, chosen);
-}
 
 export interface LimitFlags {
   readonly "timeout-ms"?: string | undefined;
