@@ -13,6 +13,7 @@ import {
   createFileDirectoryLog,
   createJobStore,
   type DirectoryView,
+  MIGRATION_STEPS,
   type MigrationJob,
 } from "@facsimile/control-plane";
 import { waitFor } from "@facsimile/core/testing";
@@ -98,12 +99,17 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     });
     if (killAt !== undefined) {
       const jobs = createJobStore(store);
+      const at = MIGRATION_STEPS.indexOf(killAt as (typeof MIGRATION_STEPS)[number]);
+      // Kill at the step or just after it (a fast step may land before the next poll), never at the end.
       await waitFor(
         `a job at step ${killAt}`,
         async () =>
           done ||
           (await jobs.list()).some(
-            (j) => j.step === killAt && j.id.startsWith(`migrate-${W}`) && !seen.has(j.id),
+            (j) =>
+              !seen.has(j.id) &&
+              MIGRATION_STEPS.indexOf(j.step as (typeof MIGRATION_STEPS)[number]) >= at &&
+              j.step !== "deleted",
           ),
         {
           timeoutMs: 60_000,
@@ -139,7 +145,7 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     const jobs = createJobStore(store);
 
     const first = await migrate(["--workspace", W, "--to", "us"], "copied");
-    expect(first.signal).toBe("SIGKILL");
+    expect(first.signal, first.out).toBe("SIGKILL");
     const killed = (await jobs.list()).at(-1) as MigrationJob;
     seen.add(killed.id);
     expect(["copied", "switched"]).toContain(killed.step);
@@ -149,7 +155,7 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     expect(view.get(W)).toMatchObject({ regions: ["eu"], state: "ONLINE" });
 
     const second = await migrate(["--workspace", W, "--to", "us"], "switched");
-    expect(second.signal).toBe("SIGKILL");
+    expect(second.signal, second.out).toBe("SIGKILL");
     const interrupted = (await jobs.list()).at(-1) as MigrationJob;
     expect(["switched", "verified"]).toContain(interrupted.step);
     const resumed = await migrate(["--resume", interrupted.id]);

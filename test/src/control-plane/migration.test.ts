@@ -98,12 +98,20 @@ describe.each(["embedded", "kafka+minio"] as const)(
         workers.push(worker);
       }
       // The publisher sends each record to the topic of the region the directory names at that moment.
-      const deliveries = workload.deliveries;
+      const deliveries = [...workload.deliveries];
       let sent = 0;
       // One publish at a time (the live loop and the test's own sends share the position).
       let queue: Promise<void> = Promise.resolve();
       const publish = (n: number, staleRegion?: string): Promise<void> => {
         queue = queue.then(async () => {
+          if (staleRegion !== undefined) {
+            // A stale producer's sends are W's: the unsent ones of W go first, the rest keep their order.
+            const rest = deliveries.splice(sent);
+            deliveries.push(
+              ...rest.filter((d) => d.workspaceId === W),
+              ...rest.filter((d) => d.workspaceId !== W),
+            );
+          }
           for (const d of deliveries.slice(sent, sent + n)) {
             const home = staleRegion ?? view.regionOf(d.workspaceId) ?? eu;
             await transport.produce(recordsTopic(home), [deliveryMessage(d)]);
@@ -155,7 +163,7 @@ describe.each(["embedded", "kafka+minio"] as const)(
       );
       expect(view.get(W)).toMatchObject({ regions: [us], state: "MIGRATING" });
       // A producer with a stale view still sends to eu: those records must be re-routed on consume, never lost.
-      await publish(12, eu);
+      await publish(6, eu);
       const done = await runMigration(deps, second, opts);
       expect(done.step).toBe("deleted");
       expect(done.verification?.every((v) => v.missing === 0)).toBe(true);
