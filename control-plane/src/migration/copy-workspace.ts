@@ -7,6 +7,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   loadSnapshot,
   openTable,
+  quoteIdent,
   quoteLiteral,
   readTable,
   regionLayout,
@@ -23,13 +24,25 @@ export interface TargetWriter {
   readonly writer: WriterConfig;
 }
 
+/** The erasure registry's view of the workspace: rows it forbids are never copied. */
+export type CopyFilter = (
+  workspaceId: string,
+  resourceAri: string | undefined,
+  generation: bigint,
+) => boolean;
+
 export interface CopyDeps {
   readonly store: ObjectStore;
   readonly lakeRoot: string;
   readonly duckdb: DuckDBConnection;
   /** The target tables and their writers (from the compiled transform models). */
   readonly writers: readonly TargetWriter[];
+  /** The erasure registry (the directory view's isErased): a row it forbids is not copied. */
+  readonly isErased?: CopyFilter;
 }
+
+const ARI = "envelope_fields_resource_ari_value";
+const GENERATION = "envelope_fields_generation_counter";
 
 export async function scanWorkspace(
   deps: CopyDeps,
@@ -77,10 +90,23 @@ export async function copyWorkspace(
       deps.duckdb,
     );
     let sql = from.sql;
+    const fields = new Set(from.scan.snapshot.schema.fields.map((f) => f.name));
+    if (deps.isErased !== undefined && fields.has(ARI) && fields.has(GENERATION)) {
+      // Only resources the registry may forbid are checked row by row: one query for the distinct pairs.
+      const pairs = await deps.duckdb.runAndReadAll(
+        `SELECT DISTINCT ${quoteIdent(ARI)}, ${quoteIdent(GENERATION)} FROM (${from.sql})`,
+      );
+      const forbidden = pairs
+        .getRows()
+        .filter(([ari, g]) => deps.isErased?.(workspaceId, String(ari), BigInt(g as bigint)) === true);
+      if (forbidden.length > 0)
+        sql = `SELECT * FROM (${from.sql}) WHERE (${quoteIdent(ARI)}, ${quoteIdent(GENERATION)}) NOT IN (${forbidden
+          .map(([ari, g]) => `(${quoteLiteral(String(ari))}, ${String(g)})`)
+          .join(", ")})`;
+    }
     if (w.writer.kind === "append") {
       const existing = await scanWorkspace(deps, target, w.table, workspaceId);
-      if (existing !== undefined && existing.scan.files.length > 0)
-        sql = `${from.sql} EXCEPT ${existing.sql}`;
+      if (existing !== undefined && existing.scan.files.length > 0) sql = `${sql} EXCEPT ${existing.sql}`;
     }
     const result = await writeBatch(
       to,

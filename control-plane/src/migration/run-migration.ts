@@ -122,6 +122,7 @@ async function runSteps(
     throw new MigrationError(`job ${jobId} was rolled back: start a new one`, { jobId });
   const plan = job.plan;
   const audit = { actor: o.actor, reason: `${o.reason} (job ${job.id})` };
+  const copyDeps = { ...deps, isErased: deps.view.isErased };
   const save = async (patch: Partial<MigrationJob>): Promise<void> => {
     job = { ...job, ...patch, updatedAt: new Date((deps.clock ?? Date.now)()).toISOString() };
     await deps.jobs.put(job);
@@ -144,7 +145,7 @@ async function runSteps(
       c === undefined || c.state === "MIGRATING" ? undefined : { ...c, state: "MIGRATING" },
     );
     for (const [i, r] of plan.add.entries()) {
-      await copyWorkspace(deps, job.id, plan.workspaceId, plan.source, r, (table, rows) =>
+      await copyWorkspace(copyDeps, job.id, plan.workspaceId, plan.source, r, (table, rows) =>
         save({
           progress: `copy ${plan.source} -> ${r} (${i + 1}/${plan.add.length}): ${table} ${rows} rows`,
         }),
@@ -166,7 +167,7 @@ async function runSteps(
     const failures: string[] = [];
     const verification: NonNullable<MigrationJob["verification"]>[number][] = [];
     for (const r of plan.add) {
-      await copyWorkspace(deps, job.id, plan.workspaceId, plan.source, r);
+      await copyWorkspace(copyDeps, job.id, plan.workspaceId, plan.source, r);
       for (const v of await verifyCopy(deps, plan.workspaceId, plan.source, r)) {
         verification.push({
           region: v.region,
@@ -213,6 +214,7 @@ export async function rollbackMigration(
   if (job.step === "rolled-back") return job;
   const plan = job.plan;
   const audit = { actor: o.actor, reason: `rollback of job ${job.id}` };
+  const copyDeps = { ...deps, isErased: deps.view.isErased };
   await updateWorkspace(deps.view, plan.workspaceId, "migrate-rollback", audit, (c) =>
     c === undefined || (c.state === "ONLINE" && sameRegions(c.regions, plan.from))
       ? undefined
@@ -224,7 +226,7 @@ export async function rollbackMigration(
     if (home !== plan.source) {
       await sleep(o.settleMs);
       await waitForMerge(deps, home, o.mergeWaitMs);
-      await copyWorkspace(deps, `${job.id}-rollback`, plan.workspaceId, home, plan.source);
+      await copyWorkspace(copyDeps, `${job.id}-rollback`, plan.workspaceId, home, plan.source);
     }
   }
   for (const r of plan.add) await removeFromRegion(deps, plan.workspaceId, r, o.mergeWaitMs);
