@@ -39,6 +39,12 @@ import { TopicBatcher } from "./topic-batcher.js";
 import type { WorkspaceDirectory } from "./workspace-directory.js";
 
 export interface ProducerOptions {
+  /**
+   * Check each value with its zod validator before encoding (the default). When false, only the encoder's own
+   * checks apply (unknown keys, wrong types, out-of-range numbers still throw ValidationError); for callers whose
+   * values are already validated.
+   */
+  readonly validate: boolean;
   /** Entity payloads above this many bytes are offloaded to the object store. */
   readonly offloadThresholdBytes: number;
   /** Hard maximum of an entity payload, offloaded or not: above it publish() throws PayloadTooLargeError. */
@@ -57,6 +63,7 @@ export interface ProducerOptions {
 }
 
 export const DEFAULT_PRODUCER_OPTIONS: Readonly<ProducerOptions> = Object.freeze({
+  validate: true,
   offloadThresholdBytes: 256 * 1024,
   maxPayloadBytes: 64 * 1024 * 1024,
   lingerMs: 5,
@@ -158,7 +165,9 @@ export function createProducer<I = EntityInputs>(
     const envelope = checkEnvelope(change, issues);
     let payload: Uint8Array | undefined;
     if (!tombstone) {
-      const parsed = validator.safeParse(value);
+      const parsed: { success: true; data: unknown } | ReturnType<z.ZodType["safeParse"]> = o.validate
+        ? validator.safeParse(value)
+        : { success: true, data: value };
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           const path = ["value", ...issue.path.map(String)];
