@@ -2,7 +2,7 @@
 // (small ~200 B, typical ~1 KiB, large ~100 KiB encoded, the last below the offload threshold), and the
 // envelope bytes the SDK would write for each, which the raw-client baseline sends as they are.
 import { encodeRecord, workspaceAriString } from "@facsimile/bus";
-import { encodeEntity, type JiraIssueInput, loadDefaultRegistry } from "@facsimile/schemas";
+import { type JiraIssueInput, loadDefaultRegistry, sizeEntity } from "@facsimile/schemas";
 
 export type RecordSize = "small" | "typical" | "large";
 export const RECORD_SIZES: readonly RecordSize[] = Object.freeze(["small", "typical", "large"]);
@@ -83,7 +83,7 @@ export function buildWorkload(size: RecordSize, count: number, workspaces: numbe
       isTombstone: false,
       payload: {
         case: "entity",
-        value: { typeUrl: info.typeUrl, value: encodeEntity(registry, "JiraIssue", change.value) },
+        value: { typeUrl: info.typeUrl, value: sizeEntity(registry, "JiraIssue", change.value) },
       },
     });
     encoded.push(value);

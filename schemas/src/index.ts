@@ -25,6 +25,8 @@ export {
   type RowColumn,
   type ScalarColumnType,
 } from "./codec/flatten-entity.js";
+export { type SizedEntity, sizeEntity } from "./codec/size-entity.js";
+export * as wire from "./codec/wire-writer.js";
 export type { BuildModelInput, BuiltModel } from "./compiler/build-model.js";
 export { buildModel } from "./compiler/build-model.js";
 export {
