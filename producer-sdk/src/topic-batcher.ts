@@ -30,7 +30,9 @@ interface Entry {
 export class TopicBatcher {
   private queue: Entry[] = [];
   private queuedBytes = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** When the last batch of this topic was acknowledged (performance.now()). */
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   /** The send loop while it runs: batches of one topic leave one after another. */
   private draining: Promise<void> | undefined;
   private partitions: number | undefined;
@@ -51,8 +53,13 @@ export class TopicBatcher {
       if (this.draining !== undefined) return;
       if (this.queue.length >= this.options.maxBatchSize || this.queuedBytes >= this.options.maxBatchBytes) {
         this.start();
-      } else {
-        this.timer ??= setTimeout(() => this.start(), this.options.lingerMs);
+      } else if (this.timer === undefined) {
+        // Right after an acknowledged batch the topic is streaming: its callers publish again in this same
+        // turn of the event loop, so the batch leaves once they are done instead of after a linger.
+        this.timer =
+          performance.now() - this.lastSentAt < this.options.lingerMs
+            ? setImmediate(() => this.start())
+            : setTimeout(() => this.start(), this.options.lingerMs);
       }
     });
   }
@@ -64,7 +71,10 @@ export class TopicBatcher {
   }
 
   private start(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
     this.timer = undefined;
     if (this.draining === undefined && this.queue.length > 0) {
       this.draining = this.drain().finally(() => {
@@ -89,6 +99,7 @@ export class TopicBatcher {
       this.queue = n === this.queue.length ? [] : this.queue.slice(n);
       this.queuedBytes -= bytes;
       await this.send(batch);
+      this.lastSentAt = performance.now();
     }
   }
 
