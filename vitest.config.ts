@@ -3,7 +3,10 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const packages = [
+  "core",
+  "object-store",
   "schemas",
+  "protocol",
   "bus",
   "lake",
   "producer-sdk",
@@ -16,9 +19,23 @@ const packages = [
 ];
 const root = fileURLToPath(new URL(".", import.meta.url));
 
+// Packages with a `/testing` subpath (test and benchmark support, package.json "exports").
+const testing = ["core", "object-store"];
+// Other subpaths: package/subpath -> the file under <package>/src.
+const subpaths: Record<string, string> = {
+  "object-store/s3": "object-store/src/s3/index.ts",
+};
+
 // Tests import sibling packages from source, so a test run never depends on a stale build.
 const alias = [
-  { find: "@facsimile/lake/object-store", replacement: `${root}lake/src/object-store/index.ts` },
+  ...Object.entries(subpaths).map(([path, file]) => ({
+    find: new RegExp(`^@facsimile/${path}$`),
+    replacement: `${root}${file}`,
+  })),
+  ...testing.map((p) => ({
+    find: new RegExp(`^@facsimile/${p}/testing$`),
+    replacement: `${root}${p}/src/testing/index.ts`,
+  })),
   ...packages.map((p) => ({
     find: new RegExp(`^@facsimile/${p}$`),
     replacement: `${root}${p}/src/index.ts`,

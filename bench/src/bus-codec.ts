@@ -9,7 +9,7 @@ import {
   encodeRecordWithDescriptors,
   type FacsimileRecord,
   recordLwwKey,
-} from "@facsimile/bus";
+} from "@facsimile/protocol";
 import { encodeEntity, loadDefaultRegistry } from "@facsimile/schemas";
 
 export interface CodecBenchResult {

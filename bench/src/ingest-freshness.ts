@@ -8,8 +8,9 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createKafkaTransport, encodeRecord, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
+import { createKafkaTransport, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
 import { generateWorkload } from "@facsimile/ingest";
+import { encodeRecord } from "@facsimile/protocol";
 import { Kafka, logLevel } from "kafkajs";
 import { benchEnv, benchWorker, percentile, registry, untilCaughtUp } from "./ingest-support.js";
 

@@ -12,7 +12,7 @@ import {
   type Transport,
 } from "@facsimile/bus";
 import { createIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@facsimile/ingest";
-import { LocalObjectStore, type ObjectStore, openObjectStore } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore, openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { Kafka, logLevel } from "kafkajs";
@@ -42,7 +42,7 @@ export async function benchEnv(name: string, partitions: number): Promise<BenchE
   const store =
     lake === undefined
       ? new LocalObjectStore(join(dir, "lake"), { durable: false })
-      : openObjectStore(`${lake}/${region}`);
+      : await openObjectStore(`${lake}/${region}`);
   return {
     brokers,
     region,

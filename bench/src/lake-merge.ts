@@ -13,14 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  appendBatch,
-  LocalObjectStore,
-  loadSnapshot,
-  mergeBatch,
-  openDuckDb,
-  openTable,
-} from "@facsimile/lake";
+import { appendBatch, loadSnapshot, mergeBatch, openDuckDb, openTable } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 
 export interface LakeBenchOptions {
   /** Rows of the table (and of the Append measurement). */

@@ -14,7 +14,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { LocalObjectStore } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
 import { createProducer, createStaticWorkspaceDirectory, type Producer } from "@facsimile/producer-sdk";
 import { type EntityInputs, loadDefaultRegistry } from "@facsimile/schemas";
 import { type RawProducer, rawKafkajsProducer } from "./producer-raw-client.js";

@@ -1,7 +1,7 @@
 // The records of the producer-throughput benchmark: JiraIssue changes of three sizes spread over 50 workspaces
 // (small ~200 B, typical ~1 KiB, large ~100 KiB encoded, the last below the offload threshold), and the
 // envelope bytes the SDK would write for each, which the raw-client baseline sends as they are.
-import { encodeRecord, workspaceAriString } from "@facsimile/bus";
+import { encodeRecord, workspaceAriString } from "@facsimile/protocol";
 import { type JiraIssueInput, loadDefaultRegistry, sizeEntity } from "@facsimile/schemas";
 
 export type RecordSize = "small" | "typical" | "large";

@@ -1,42 +1,6 @@
-// Typed errors of the bus: every one a FacsimileError with a stable code, a `retriable` flag (the only thing
+// Typed errors of the bus (transports, topics, the clock): every one a FacsimileError with a stable code, a `retriable` flag (the only thing
 // retry logic may read) and context. Messages say what was wrong, with which value, and what to do.
-import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/schemas";
-
-/** A string that is not a well-formed ARI. */
-export class InvalidAriError extends FacsimileError {
-  constructor(value: string, reason: string) {
-    super(
-      "INVALID_ARI",
-      `invalid ARI ${JSON.stringify(value)}: ${reason}; expected ari:cloud:<product>:<workspace-id>:<type>/<id>`,
-      { context: { value, reason } },
-    );
-  }
-}
-
-/** A region name that cannot be part of a topic name. */
-export class InvalidRegionError extends FacsimileError {
-  constructor(region: string) {
-    super(
-      "INVALID_REGION",
-      `invalid region ${JSON.stringify(region)}: use lowercase letters, digits and '-', 1 to 48 characters`,
-      { context: { region } },
-    );
-  }
-}
-
-/** A FacsimileRecord that cannot be encoded as given (out-of-range numbers, missing fields). */
-export class InvalidRecordError extends FacsimileError {
-  constructor(reason: string, context: Readonly<Record<string, unknown>> = {}) {
-    super("INVALID_RECORD", `invalid FacsimileRecord: ${reason}`, { context });
-  }
-}
-
-/** Bytes that are not a FacsimileRecord: truncated, wrong wire types, or missing required parts. */
-export class RecordDecodeError extends FacsimileError {
-  constructor(reason: string, options: FacsimileErrorOptions = {}) {
-    super("RECORD_DECODE", `cannot decode FacsimileRecord: ${reason}`, options);
-  }
-}
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
 /** The hybrid logical clock saw a remote version too far ahead of the local wall clock. */
 export class ClockDriftError extends FacsimileError {

@@ -1,55 +1,21 @@
-// Public surface of @facsimile/bus: the FacsimileRecord envelope codec, ARIs, last-writer-wins ordering,
-// topic names, the hybrid logical clock, and the Transport interface with its Kafka and local implementations.
+// Public surface of @facsimile/bus: transports (the Transport interface, Kafka and the embedded local log), topic
+// names, the hybrid logical clock and the logger. The envelope, ARIs and last-writer-wins are @facsimile/protocol.
 
 export {
-  type Ari,
-  ariEquals,
-  isValidAri,
-  isWorkspaceAri,
-  MAX_ARI_LENGTH,
-  WORKSPACE_ID_PATTERN,
-  workspaceAri,
-} from "./ari/ari.js";
-export { formatAri } from "./ari/format-ari.js";
-export { parseAri, tryParseAri } from "./ari/parse-ari.js";
-export { workspaceAriString, workspaceKey } from "./ari/workspace-key.js";
-export {
-  DEFAULT_DECODE_RECORD_OPTIONS,
-  type DecodeRecordOptions,
-  decodeRecord,
-} from "./envelope/decode-record.js";
-export { decodeRecordWithDescriptors, encodeRecordWithDescriptors } from "./envelope/descriptor-codec.js";
-export { type EncodableRecord, encodeRecord, type SizedPayload } from "./envelope/encode-record.js";
-export { EMPTY_SHA256, payloadHash, recordLwwKey, sha256Hex } from "./envelope/payload-hash.js";
-export {
-  type AnyPayload,
-  ENVELOPE_MESSAGE,
-  type FacsimileRecord,
-  NO_PAYLOAD,
-  type OffloadPointer,
-  type RecordPayload,
-} from "./envelope/record.js";
-export {
   ClockDriftError,
-  InvalidAriError,
-  InvalidRecordError,
-  InvalidRegionError,
   isTransportError,
   NotPartitionOwnerError,
-  RecordDecodeError,
   TransportClosedError,
   TransportError,
   UnknownTopicError,
 } from "./errors.js";
 export { consoleLogger, type LogContext, type Logger, silentLogger } from "./logger.js";
-export { compareLww, type LwwKey, lwwMax, lwwWinner } from "./ordering/lww-key.js";
 export {
   createRegionTopics,
   DEFAULT_REGION_TOPICS_OPTIONS,
   type RegionTopicsOptions,
 } from "./topics/create-region-topics.js";
 export {
-  assertRegion,
   dlqTopic,
   parseTopicName,
   type RegionTopics,

@@ -1,7 +1,7 @@
 // Typed errors of the ingest worker and the reasons a record is dead-lettered or dropped. Every error is a
 // FacsimileError with a stable code, a `retriable` flag (the only thing retry logic reads) and context.
 // Reasons are stable strings: they are DLQ header values and metric labels, so they never change meaning.
-import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/schemas";
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
 /**
  * Why a record went to the region's dead-letter topic (the `x-facsimile-dlq-reason` header):

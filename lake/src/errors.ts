@@ -1,79 +1,15 @@
-// Typed errors of the lake: a stable code, a `retriable` flag (the only thing retry logic reads) and context.
-// Same shape as @facsimile/schemas' FacsimileError; the lake does not depend on schemas, so it has its own base.
+// Typed errors of the lake: LakeError is a FacsimileError (@facsimile/core) with a stable code, a `retriable`
+// flag (the only thing retry logic reads) and context.
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
+import { isStoreError } from "@facsimile/object-store";
 
-export interface LakeErrorOptions {
-  readonly retriable?: boolean;
-  readonly context?: Readonly<Record<string, unknown>>;
-  readonly cause?: unknown;
-}
+export type LakeErrorOptions = FacsimileErrorOptions;
 
-export class LakeError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
-  readonly context: Readonly<Record<string, unknown>>;
+export class LakeError extends FacsimileError {}
 
-  constructor(code: string, message: string, options: LakeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.context = options.context ?? {};
-  }
-}
-
+/** A lake error, or an error of the object store under the lake (the lake passes those on as they are). */
 export function isLakeError(err: unknown): err is LakeError {
-  return err instanceof LakeError;
-}
-
-/** get/getFile of a key that does not exist. */
-export class ObjectNotFoundError extends LakeError {
-  constructor(url: string, key: string, options: LakeErrorOptions = {}) {
-    super("OBJECT_NOT_FOUND", `no object ${JSON.stringify(key)} in ${url}`, {
-      ...options,
-      context: { url, key },
-    });
-  }
-}
-
-/** putIfAbsent of a key that already exists: someone else won the race. */
-export class ObjectExistsError extends LakeError {
-  constructor(url: string, key: string, options: LakeErrorOptions = {}) {
-    super("OBJECT_EXISTS", `object ${JSON.stringify(key)} already exists in ${url}`, {
-      ...options,
-      context: { url, key },
-    });
-  }
-}
-
-/**
- * An object store operation failed for a reason other than absence or existence: I/O, network, throttling,
- * permissions, a bad key. `retriable` says whether the same call may succeed later (throttling, 5xx, network).
- */
-export class ObjectStoreError extends LakeError {
-  constructor(message: string, options: LakeErrorOptions = {}) {
-    super("OBJECT_STORE_ERROR", message, options);
-  }
-}
-
-/** A key the store refuses: empty, absolute, with "." or ".." segments, or in the store's reserved space. */
-export class InvalidObjectKeyError extends LakeError {
-  constructor(url: string, key: string, reason: string) {
-    super("INVALID_OBJECT_KEY", `invalid object key ${JSON.stringify(key)} for ${url}: ${reason}`, {
-      context: { url, key, reason },
-    });
-  }
-}
-
-/** The KMS key id given for a put is unknown to the store's KMS, or the store may not use it. */
-export class KmsKeyError extends LakeError {
-  constructor(url: string, key: string, kmsKeyId: string, options: LakeErrorOptions = {}) {
-    super(
-      "KMS_KEY_INVALID",
-      `KMS key ${JSON.stringify(kmsKeyId)} was refused for object ${JSON.stringify(key)} in ${url}: ` +
-        "check the workspace's key mapping and that the key exists and is usable by the store's credentials",
-      { ...options, context: { url, key, kmsKeyId, ...options.context } },
-    );
-  }
+  return err instanceof LakeError || isStoreError(err);
 }
 
 /** An optional DuckDB extension (delta, httpfs) is not installed where the offline loader looks for it. */

@@ -7,6 +7,8 @@ export {
   InvalidBatchError,
   InvalidTableConfigError,
   isCommitConflictError,
+  isLakeError,
+  LakeError,
   LogCorruptError,
   LogVersionMissingError,
   SchemaMismatchError,
@@ -27,7 +29,6 @@ export {
 export type { ScanFile } from "./io/scan-sql.js";
 export { quoteIdent, quoteList, quoteLiteral, tempName } from "./io/sql-text.js";
 export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
-export * from "./object-store/index.js";
 export type {
   Action,
   AddAction,

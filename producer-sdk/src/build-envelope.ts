@@ -1,6 +1,6 @@
 // Checks the envelope part of a change (workspace, resource ARI, version, generation) and collects every
 // problem as a field path, so that a ValidationError lists them all at once. Pure: no I/O, no clock.
-import { parseAri, WORKSPACE_ID_PATTERN, workspaceAriString } from "@facsimile/bus";
+import { parseAri, WORKSPACE_ID_PATTERN, workspaceAriString } from "@facsimile/protocol";
 import type { ValidationIssue } from "./errors.js";
 
 /** What every change carries besides the entity value. */

@@ -10,7 +10,15 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { LocalObjectStore, S3ObjectStore } from "@facsimile/lake/object-store";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
+import {
+  createRecordDecoder,
+  createStaticWorkspaceDirectory,
+  OffloadIntegrityError,
+  OffloadUnresolvableError,
+  offloadKey,
+} from "@facsimile/protocol";
 import {
   type ConfluencePageInput,
   type JiraIssueInput,
@@ -19,18 +27,13 @@ import {
 } from "@facsimile/schemas";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createProducer, type ProducerOptions } from "./create-producer.js";
-import { createRecordDecoder } from "./create-record-decoder.js";
 import {
   OffloadFailedError,
-  OffloadIntegrityError,
-  OffloadUnresolvableError,
   PayloadTooLargeError,
   ProducerClosedError,
   UnknownWorkspaceError,
   ValidationError,
 } from "./errors.js";
-import { offloadKey } from "./offload-payload.js";
-import { createStaticWorkspaceDirectory } from "./workspace-directory.js";
 
 const registry = loadDefaultRegistry();
 const root = await mkdtemp(join(tmpdir(), "facsimile-producer-"));

@@ -5,16 +5,16 @@
 // acknowledged the record. Dependencies come in; the producer owns none of them and closes none of them.
 import {
   createHybridLogicalClock,
-  type EncodableRecord,
-  encodeRecord,
   type HybridLogicalClock,
   type Logger,
-  NO_PAYLOAD,
   recordsTopic,
   silentLogger,
   type Transport,
 } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { RetryOptions } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
+import type { WorkspaceDirectory } from "@facsimile/protocol";
+import { type EncodableRecord, encodeRecord, NO_PAYLOAD } from "@facsimile/protocol";
 import {
   type EntityInputs,
   EntityValueError,
@@ -35,9 +35,7 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { offloadPayload } from "./offload-payload.js";
-import type { RetryOptions } from "./retry-within-budget.js";
 import { TopicBatcher } from "./topic-batcher.js";
-import type { WorkspaceDirectory } from "./workspace-directory.js";
 
 export interface ProducerOptions {
   /**

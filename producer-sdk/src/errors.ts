@@ -1,7 +1,7 @@
 // Typed errors of the producer SDK and the record decoder. Bad input (ValidationError, UnknownWorkspaceError,
 // PayloadTooLargeError) is never retriable and means nothing was published. PublishFailedError and
 // OffloadFailedError carry the retriable flag of their cause once the retry budget is spent.
-import { FacsimileError } from "@facsimile/schemas";
+import { FacsimileError, isRetriable } from "@facsimile/core";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "value.fields.0.updatedAt" or "resourceAri". */
@@ -70,26 +70,4 @@ export class PublishFailedError extends FacsimileError {
       context: { topic, attempts },
     });
   }
-}
-
-/** An offloaded payload does not match its pointer (size or sha256): corrupt or replaced. Dead-letter it. */
-export class OffloadIntegrityError extends FacsimileError {
-  constructor(uri: string, problem: string) {
-    super("OFFLOAD_INTEGRITY", `offloaded payload ${uri} ${problem}`, { context: { uri } });
-  }
-}
-
-/** An offload pointer whose URI is not inside the decoder's object store, or whose object is missing. */
-export class OffloadUnresolvableError extends FacsimileError {
-  constructor(uri: string, storeUrl: string, problem: string, cause?: unknown) {
-    super("OFFLOAD_UNRESOLVABLE", `offload pointer ${uri} ${problem} (store ${storeUrl})`, {
-      context: { uri, storeUrl },
-      cause,
-    });
-  }
-}
-
-/** True when retry logic may try again: the `retriable` flag, and nothing else. */
-export function isRetriable(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { retriable?: unknown }).retriable === true;
 }

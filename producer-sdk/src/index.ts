@@ -1,6 +1,12 @@
-// Public surface of @facsimile/producer-sdk: createProducer (publish, delete, flush, close) for product
-// services, createRecordDecoder for consumers such as ingest, and the workspace directory they route by.
+// Public surface of @facsimile/producer-sdk: createProducer (publish, delete, flush, close) for product services,
+// and the workspace directory it routes by (defined in @facsimile/protocol, re-exported for convenience).
 
+export { DEFAULT_RETRY_OPTIONS, isRetriable, type RetryOptions } from "@facsimile/core";
+export {
+  createStaticWorkspaceDirectory,
+  type StaticWorkspace,
+  type WorkspaceDirectory,
+} from "@facsimile/protocol";
 export type { ChangeEnvelope } from "./build-envelope.js";
 export {
   createProducer,
@@ -14,18 +20,7 @@ export {
   type Validators,
 } from "./create-producer.js";
 export {
-  createRecordDecoder,
-  DEFAULT_RECORD_DECODER_OPTIONS,
-  type DecodedRecord,
-  type RecordDecoder,
-  type RecordDecoderDeps,
-  type RecordDecoderOptions,
-} from "./create-record-decoder.js";
-export {
-  isRetriable,
   OffloadFailedError,
-  OffloadIntegrityError,
-  OffloadUnresolvableError,
   PayloadTooLargeError,
   ProducerClosedError,
   PublishFailedError,
@@ -33,11 +28,4 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
-export { keyOfOffloadUri, OFFLOAD_CONTENT_TYPE, offloadKey, offloadUri } from "./offload-payload.js";
-export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from "./retry-within-budget.js";
 export type { BatcherOptions } from "./topic-batcher.js";
-export {
-  createStaticWorkspaceDirectory,
-  type StaticWorkspace,
-  type WorkspaceDirectory,
-} from "./workspace-directory.js";

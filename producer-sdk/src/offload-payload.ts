@@ -2,34 +2,17 @@
 // workspace can delete its objects: `<prefix>/<workspace-id>/<sha[0..2]>/<sha256>`. The upload is create-if-absent
 // (the same bytes under the same key are already there: done), retried within a budget, and finished BEFORE any
 // record points at it: a record never references an object that is not stored yet.
-import { sha256Hex } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
+import {
+  OFFLOAD_CONTENT_TYPE,
+  type OffloadedPayload,
+  offloadKey,
+  offloadUri,
+  sha256Hex,
+} from "@facsimile/protocol";
 import { OffloadFailedError } from "./errors.js";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
-
-export const OFFLOAD_CONTENT_TYPE = "application/x-protobuf";
-
-export interface OffloadedPayload {
-  readonly uri: string;
-  readonly key: string;
-  readonly sha256: string;
-  readonly sizeBytes: number;
-}
-
-export function offloadKey(prefix: string, workspaceId: string, sha256: string): string {
-  return `${prefix}/${workspaceId}/${sha256.slice(0, 2)}/${sha256}`;
-}
-
-/** The pointer URI of a key: the store's URL and the key. */
-export function offloadUri(store: ObjectStore, key: string): string {
-  return `${store.url.replace(/\/+$/, "")}/${key}`;
-}
-
-/** The key of a pointer URI inside `store`, or undefined when the URI points elsewhere. */
-export function keyOfOffloadUri(store: ObjectStore, uri: string): string | undefined {
-  const base = `${store.url.replace(/\/+$/, "")}/`;
-  return uri.startsWith(base) && uri.length > base.length ? uri.slice(base.length) : undefined;
-}
 
 export interface UploadOptions {
   readonly prefix: string;

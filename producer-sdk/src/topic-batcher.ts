@@ -4,8 +4,8 @@
 // send is retried within the budget before every record of the batch is rejected. Nothing is dropped silently:
 // each record's promise settles with its offset or with the error.
 import { type OutgoingMessage, partitionForKey, type Transport, UnknownTopicError } from "@facsimile/bus";
+import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
 import { PublishFailedError } from "./errors.js";
-import { RetryExhausted, type RetryOptions, retryWithinBudget } from "./retry-within-budget.js";
 
 export interface BatcherOptions {
   readonly lingerMs: number;

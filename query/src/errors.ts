@@ -1,26 +1,12 @@
-// Typed errors of analyst queries: a stable code, a `retriable` flag (the only thing retry logic reads) and
-// context. Same shape as @facsimile/lake's LakeError; query errors are not lake errors, so they have their own
-// base. Messages shown to analysts must never carry lake paths, credentials or another workspace's names.
+// Typed errors of analyst queries: QueryError is a FacsimileError (@facsimile/core) with a stable code, a
+// `retriable` flag (the only thing retry logic reads) and context; query errors are not lake errors, so they have
+// their own subclass. Messages shown to analysts must never carry lake paths, credentials or another workspace's
+// names.
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
-export interface QueryErrorOptions {
-  readonly retriable?: boolean;
-  readonly context?: Readonly<Record<string, unknown>>;
-  readonly cause?: unknown;
-}
+export type QueryErrorOptions = FacsimileErrorOptions;
 
-export class QueryError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
-  readonly context: Readonly<Record<string, unknown>>;
-
-  constructor(code: string, message: string, options: QueryErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.context = options.context ?? {};
-  }
-}
+export class QueryError extends FacsimileError {}
 
 export function isQueryError(err: unknown): err is QueryError {
   return err instanceof QueryError;

@@ -3,7 +3,7 @@
 // latest snapshots. Holds no DuckDB of its own and no analyst SQL; must never give DuckDB store credentials.
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ObjectStore, openObjectStore } from "@facsimile/lake";
+import { type ObjectStore, openObjectStore } from "@facsimile/object-store";
 import {
   openWorkspaceSession,
   type SessionOptions,
@@ -40,13 +40,13 @@ export interface QueryEngine {
 }
 
 /** `lake`: a local path, a file:// URL, an s3://bucket/prefix URL, or an already open store (kept open). */
-export function openQueryEngine(
+export async function openQueryEngine(
   lake: string | ObjectStore,
   options: Partial<QueryEngineOptions> = {},
-): QueryEngine {
+): Promise<QueryEngine> {
   const o = { ...QUERY_ENGINE_DEFAULTS, ...options };
   const owned = typeof lake === "string";
-  const store = typeof lake === "string" ? openObjectStore(lake, { env: o.env }) : lake;
+  const store = typeof lake === "string" ? await openObjectStore(lake, { env: o.env }) : lake;
   return {
     lake: store.url,
     store,

@@ -52,12 +52,7 @@ export {
 export type { FieldType, SchemaModel } from "./compiler/model.js";
 export { readEntitySources } from "./compiler/read-entity-sources.js";
 export { writeGenerated } from "./compiler/write-generated.js";
-export {
-  FacsimileError,
-  type FacsimileErrorOptions,
-  isFacsimileError,
-  UnknownEntityError,
-} from "./errors.js";
+export { UnknownEntityError } from "./errors.js";
 export * from "./generated/inputs.js";
 export { validators } from "./generated/validators.js";
 export { loadDefaultRegistry } from "./load-default-registry.js";

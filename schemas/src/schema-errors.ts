@@ -1,7 +1,7 @@
 // The errors the schema toolchain throws: compile diagnostics (with file:line and a hint), lockfile problems,
 // values that do not fit an entity, and check usage errors. Each has a stable code; none is retriable,
 // because re-running with the same input gives the same answer.
-import { FacsimileError } from "./errors.js";
+import { FacsimileError } from "@facsimile/core";
 
 /** One problem found in the entity sources or the lockfile. */
 export interface Diagnostic {

@@ -1,7 +1,7 @@
 // Typed errors of the transforms package: each a FacsimileError with a stable code, a `retriable` flag (the
 // only thing retry logic may read) and context. Model errors name the model file and, where known, the line
 // and column, formatted `file:line:column: message` so editors and CI annotations can jump to them.
-import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/schemas";
+import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
 
 /** Base of every error this package throws on purpose. */
 export class TransformError extends FacsimileError {}

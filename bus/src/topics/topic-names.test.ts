@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InvalidRegionError } from "@facsimile/protocol";
 import { describe, expect, it } from "vitest";
-import { InvalidRegionError } from "../errors.js";
 import { createLocalTransport } from "../transport/local/local-transport.js";
 import { createRegionTopics } from "./create-region-topics.js";
 import { dlqTopic, parseTopicName, recordsTopic, regionTopics } from "./topic-names.js";

@@ -1,19 +1,14 @@
 // Topic naming per region: `facsimile.<region>.records` and `facsimile.<region>.dlq`, keyed by workspace id.
 // The one place topic names are built; nothing else concatenates them.
-import { InvalidRegionError } from "../errors.js";
+import { assertRegion } from "@facsimile/protocol";
 
 export const TOPIC_PREFIX = "facsimile";
-export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
 export type TopicKind = "records" | "dlq";
 
 export interface RegionTopics {
   readonly records: string;
   readonly dlq: string;
-}
-
-export function assertRegion(region: string): void {
-  if (!REGION_PATTERN.test(region)) throw new InvalidRegionError(region);
 }
 
 /** `facsimile.<region>.records`: every FacsimileRecord of the region's workspaces. */

@@ -3,6 +3,7 @@
 // argument so that the bus never depends on a test runner; assertions are node:assert, which any runner reports.
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { waitFor } from "@facsimile/core/testing";
 import { isTransportError, NotPartitionOwnerError, UnknownTopicError } from "../errors.js";
 import { partitionForKey } from "./partition-for-key.js";
 import type {
@@ -41,14 +42,6 @@ const decoder = new TextDecoder();
 
 function name(prefix: string): string {
   return `conf-${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-}
-
-async function waitFor(what: string, predicate: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function message(key: string, seq: number, size = 0): OutgoingMessage {
@@ -108,7 +101,7 @@ export function describeTransportConformance(
         if (opts.commit === true) await c.commit(batch.nextOffsets);
       },
     });
-    await waitFor(`messages of ${opts.topics.join(",")}`, () => opts.until(seen), o.waitMs);
+    await waitFor(`messages of ${opts.topics.join(",")}`, () => opts.until(seen), { timeoutMs: o.waitMs });
     await consumer.stop();
     return { seen, batchSizes };
   };
@@ -212,7 +205,7 @@ export function describeTransportConformance(
             await c.commit(batch.nextOffsets);
           },
         });
-        await waitFor("two committed batches", () => batches >= 2, o.waitMs);
+        await waitFor("two committed batches", () => batches >= 2, { timeoutMs: o.waitMs });
         await c1.stop();
         ok(processed.length > 0 && processed.length <= 50, `processed ${processed.length}`);
         const committed = await t1.committedOffsets(groupId, tp);
@@ -269,7 +262,7 @@ export function describeTransportConformance(
             }
           },
         });
-        await waitFor("the sought messages", () => seen.length >= 25, o.waitMs);
+        await waitFor("the sought messages", () => seen.length >= 25, { timeoutMs: o.waitMs });
         await c.stop();
         deepStrictEqual(seen.slice(20, 25), [15, 16, 17, 18, 19]);
         await close(t);
@@ -296,32 +289,32 @@ export function describeTransportConformance(
             },
           });
         const a = await member(ta, "a");
-        await waitFor("a owning all 4 partitions", () => a.assignment().length === 4, o.waitMs);
+        await waitFor("a owning all 4 partitions", () => a.assignment().length === 4, {
+          timeoutMs: o.waitMs,
+        });
         const b = await member(tb, "b");
         const owned = (c: GroupConsumer) => c.assignment().map((x: TopicPartition) => x.partition);
-        await waitFor(
-          "a 2/2 split",
-          () => a.assignment().length === 2 && b.assignment().length === 2,
-          o.waitMs,
-        );
+        await waitFor("a 2/2 split", () => a.assignment().length === 2 && b.assignment().length === 2, {
+          timeoutMs: o.waitMs,
+        });
         deepStrictEqual([...owned(a), ...owned(b)].sort(), [0, 1, 2, 3]);
         const keys = Array.from({ length: 16 }, (_, i) => `ws-${i}`);
         await ta.produce(
           tp,
           Array.from({ length: 160 }, (_, i) => message(keys[i % 16] as string, i)),
         );
-        await waitFor(
-          "160 messages split over a and b",
-          () => seenBy.a.length + seenBy.b.length >= 160,
-          o.waitMs,
-        );
+        await waitFor("160 messages split over a and b", () => seenBy.a.length + seenBy.b.length >= 160, {
+          timeoutMs: o.waitMs,
+        });
         ok(seenBy.a.length > 0 && seenBy.b.length > 0, "both members got messages");
         for (const m of seenBy.a) ok(owned(a).includes(m.partition), "a only reads its partitions");
         for (const m of seenBy.b) ok(owned(b).includes(m.partition), "b only reads its partitions");
 
         await b.stop();
         await close(tb);
-        await waitFor("a taking over all partitions", () => a.assignment().length === 4, o.waitMs);
+        await waitFor("a taking over all partitions", () => a.assignment().length === 4, {
+          timeoutMs: o.waitMs,
+        });
         const before = seenBy.a.length;
         await ta.produce(
           tp,
@@ -330,7 +323,7 @@ export function describeTransportConformance(
         await waitFor(
           "the 40 new messages at a",
           () => seenBy.a.filter((m) => seqOf(m) >= 1000).length >= 40,
-          o.waitMs,
+          { timeoutMs: o.waitMs },
         );
         ok(seenBy.a.length >= before + 40);
         await a.stop();
@@ -399,15 +392,15 @@ export function describeTransportConformance(
             inBatch = false;
           },
         });
-        await waitFor("the first message", () => seen.length >= 1, o.waitMs);
+        await waitFor("the first message", () => seen.length >= 1, { timeoutMs: o.waitMs });
         c.pause();
         await t.produce(tp, [message("k", 1)]);
         await new Promise((r) => setTimeout(r, 500));
         deepStrictEqual(seen, [0], "nothing is delivered while paused");
         c.resume();
-        await waitFor("the message produced while paused", () => seen.length >= 2, o.waitMs);
+        await waitFor("the message produced while paused", () => seen.length >= 2, { timeoutMs: o.waitMs });
         await t.produce(tp, [message("k", 2)]);
-        await waitFor("a batch in progress", () => inBatch && seen.includes(2), o.waitMs);
+        await waitFor("a batch in progress", () => inBatch && seen.includes(2), { timeoutMs: o.waitMs });
         await c.stop();
         ok(finishedInside, "stop() waited for the running onBatch");
         await c.done;

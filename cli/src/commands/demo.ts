@@ -1,11 +1,13 @@
 // `facsimile demo` (`npm run demo`): the whole pipeline in one command, on the embedded bus and a local lake by
 // default (no servers), or on Kafka and S3. Parses the flags into DemoSettings; the work is ../demo/run-demo.ts,
 // the text ../demo/format-demo-summary.ts. Progress goes to stderr, the summary (or --json) to stdout.
+
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { assertRegion, type LogContext, type Logger, silentLogger } from "@facsimile/bus";
+import { type LogContext, type Logger, silentLogger } from "@facsimile/bus";
+import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
 import { REGION_PATTERN as LAKE_REGION_PATTERN } from "@facsimile/lake";
-import { isFacsimileError } from "@facsimile/schemas";
+import { assertRegion } from "@facsimile/protocol";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { DemoProgress } from "../demo/demo-progress.js";
 import { formatDemoSummary } from "../demo/format-demo-summary.js";
@@ -96,7 +98,7 @@ function settingsOf(values: Record<string, string | boolean | undefined>, cwd: s
   if (regions.length === 0 || new Set(regions).size !== regions.length)
     throw new UsageError("--regions needs one or more distinct regions, e.g. us,eu,apac");
   const partitions = str("partitions") === undefined ? D.partitions : Number(str("partitions"));
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1000)
+  if (!isIntegerInRange(partitions, { min: 1, max: 1000 }))
     throw new UsageError(`--partitions must be an integer from 1 to 1000, got ${str("partitions")}`);
   if (str("kafka") === "") throw new UsageError("--kafka needs brokers, e.g. 127.0.0.1:19092");
   if (str("s3") !== undefined && !/^https?:\/\/\S+$/.test(str("s3") ?? ""))

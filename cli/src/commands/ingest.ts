@@ -3,6 +3,7 @@
 // merged. Wires the transport, the lake store, the directory and the compiled models; the work is the worker's.
 // SIGTERM finishes the running micro-batch and drains the merge; a second signal, or --stop-timeout, abandons
 // it (safe: nothing is committed half, the batch is delivered again).
+
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -24,8 +26,8 @@ import {
   parseIngestDirectory,
   serveMetrics,
 } from "@facsimile/ingest";
-import { openObjectStore } from "@facsimile/lake/object-store";
-import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
+import { openObjectStore } from "@facsimile/object-store";
+import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../command.js";
 
@@ -90,7 +92,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 function integer(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
+  if (!isIntegerInRange(n, { min }))
     throw new UsageError(`--${name} must be an integer >= ${min}, got ${value}`);
   return n;
 }
@@ -161,14 +163,17 @@ const command: CliCommand = {
 
       const logger = consoleLogger(level);
       const lakeUrl = values.lake ?? io.env.FACSIMILE_LAKE ?? resolve(io.cwd, "lake");
-      const store = openObjectStore(values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl), {
-        env: io.env,
-      });
+      const store = await openObjectStore(
+        values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl),
+        {
+          env: io.env,
+        },
+      );
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined
           ? undefined
-          : openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
+          : await openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
       if (offloadStore !== undefined) cleanups.push(() => offloadStore.close());
       let directory: IngestDirectory | undefined;
       if (values.directory !== undefined) {

@@ -104,7 +104,7 @@ const command: CliCommand = {
     const stdin = io.stdin ?? process.stdin;
     let engine: QueryEngine;
     try {
-      engine = openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
+      engine = await openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
     } catch (err) {
       return failure(io, err);
     }

@@ -2,10 +2,17 @@
 // last-writer-wins oracle (ingest's lwwOracle and verifyTables): the same entity bytes, the same envelope, and
 // for payloads above the threshold the same content-addressed offload pointer under the region's prefix. Used
 // after the run, to say whether the tables hold exactly what the workload says they must.
-import { encodeRecord, type FacsimileRecord, sha256Hex, workspaceAriString } from "@facsimile/bus";
+
 import type { WorkloadRecord } from "@facsimile/ingest";
-import type { ObjectStore } from "@facsimile/lake/object-store";
-import { offloadKey, offloadUri } from "@facsimile/producer-sdk";
+import type { ObjectStore } from "@facsimile/object-store";
+import {
+  encodeRecord,
+  type FacsimileRecord,
+  offloadKey,
+  offloadUri,
+  sha256Hex,
+  workspaceAriString,
+} from "@facsimile/protocol";
 import { encodeEntity, type SchemaRegistry } from "@facsimile/schemas";
 import type { DemoChange } from "./demo-change.js";
 import { offloadPrefixOf } from "./publish-deliveries.js";

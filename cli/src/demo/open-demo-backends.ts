@@ -5,7 +5,8 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createKafkaTransport, createLocalTransport, regionTopics, type Transport } from "@facsimile/bus";
-import { type ObjectStore, openObjectStore, S3ObjectStore } from "@facsimile/lake/object-store";
+import { type ObjectStore, openObjectStore } from "@facsimile/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 
 export interface DemoBackendSettings {
   /** Absolute path of the data folder: the embedded bus, the local lake and the workers' scratch files. */
@@ -48,7 +49,7 @@ export async function openDemoBackends(
   let queryEnv: Record<string, string> = {};
   if (settings.s3 === undefined) {
     lake = lakeDir;
-    store = openObjectStore(lakeDir);
+    store = await openObjectStore(lakeDir);
   } else {
     if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)
       throw new DemoSetupError(
@@ -58,7 +59,7 @@ export async function openDemoBackends(
     const prefix = settings.prefix.replace(/^\/+|\/+$/g, "");
     lake = `s3://${settings.bucket}${prefix === "" ? "" : `/${prefix}`}`;
     queryEnv = { S3_ENDPOINT: settings.s3 };
-    store = openObjectStore(lake, { env: { ...env, S3_ENDPOINT: settings.s3 } });
+    store = await openObjectStore(lake, { env: { ...env, S3_ENDPOINT: settings.s3 } });
     await ensureBucket(store);
   }
   const transport =

@@ -7,7 +7,7 @@
 // Then it creates the regions' topics. --fresh always wipes first.
 import { randomBytes } from "node:crypto";
 import { createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { type DemoBackends, DemoSetupError } from "./open-demo-backends.js";
 
 export const DEMO_MARKER_KEY = "demo/run.json";

@@ -4,14 +4,14 @@
 // of its workspace. Resolves once every record is acknowledged; never closes the transport or the store.
 import type { Transport } from "@facsimile/bus";
 import { regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   createProducer,
-  createStaticWorkspaceDirectory,
   DEFAULT_PRODUCER_OPTIONS,
   type Producer,
   type PublishReceipt,
 } from "@facsimile/producer-sdk";
+import { createStaticWorkspaceDirectory } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { DemoChange } from "./demo-change.js";
 import type { DemoWorkspace } from "./generate-jira-workload.js";

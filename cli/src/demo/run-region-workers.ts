@@ -10,7 +10,7 @@ import {
   DROP_REASONS,
   type IngestWorker,
 } from "@facsimile/ingest";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { CompiledModel } from "@facsimile/transforms";
 import type { DemoWorkspace } from "./generate-jira-workload.js";

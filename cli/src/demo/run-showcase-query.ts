@@ -1,7 +1,7 @@
 // The seed's analyst query (issues resolved per month and project) over one workspace's tables, through the same
 // sandboxed query engine `facsimile query` uses: what an analyst of that workspace would see.
 import { join } from "node:path";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   type ExampleQuery,
   ISSUES_RESOLVED_PER_MONTH,
@@ -22,7 +22,7 @@ export async function runShowcaseQuery(
   workspace: string,
   workDir: string,
 ): Promise<ShowcaseQuery> {
-  const engine = openQueryEngine(store, { session: { cacheDir: join(workDir, "query-cache") } });
+  const engine = await openQueryEngine(store, { session: { cacheDir: join(workDir, "query-cache") } });
   try {
     const session = await engine.openSession(region, workspace);
     try {

@@ -4,7 +4,7 @@
 // rows of each table. Reads the lake only.
 import { lwwOracle, verifyTables } from "@facsimile/ingest";
 import { openDuckDb } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { DemoOracleRecords } from "./demo-oracle.js";
 

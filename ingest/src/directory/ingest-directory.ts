@@ -2,8 +2,9 @@
 // (re-checked at consume time, since it may have moved after the record was produced) and its deletion
 // generation (records below it belong to a deleted incarnation). Static configuration for now; the control
 // plane's compacted directory topic will implement the same interface. No I/O here.
-import { assertRegion } from "@facsimile/bus";
-import type { WorkspaceDirectory } from "@facsimile/producer-sdk";
+
+import type { WorkspaceDirectory } from "@facsimile/protocol";
+import { assertRegion } from "@facsimile/protocol";
 import { IngestConfigError } from "../errors.js";
 
 export interface IngestDirectory extends WorkspaceDirectory {

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import type { ConsumedMessage } from "@facsimile/bus";
 import {
   commit,
-  LocalObjectStore,
   loadSnapshot,
   type OpenedDuckDb,
   openDuckDb,
@@ -15,7 +14,8 @@ import {
   type Table,
   txnVersion,
 } from "@facsimile/lake";
-import { createRecordDecoder } from "@facsimile/producer-sdk";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { createRecordDecoder } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyMessages } from "../records/classify-messages.js";

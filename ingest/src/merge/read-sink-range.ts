@@ -3,8 +3,9 @@
 // (checkpoints drop dataChange), so when files also went away in the range (a compaction rewrote them), rows
 // already in those files are not new and are left out by their Kafka coordinates. Used after a restart, or when
 // the in-memory copy of a sink version is gone. Read-only.
-import { workspaceAriString } from "@facsimile/bus";
+
 import { type AddAction, loadSnapshot, readTable, type Snapshot, type Table } from "@facsimile/lake";
+import { workspaceAriString } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { SinkRecord } from "./sink-record.js";
 

@@ -1,7 +1,7 @@
 // A sink row as the merge stage needs it: the fields of @facsimile/transforms' SourceRecord (envelope, flat
 // entity row, where and when it was read) plus the entity name and payload bytes, so a record a model rejects
 // can be dead-lettered as a FacsimileRecord again. Conversions only.
-import { encodeRecord, workspaceAriString } from "@facsimile/bus";
+import { encodeRecord, workspaceAriString } from "@facsimile/protocol";
 import type { SourceRecord } from "@facsimile/transforms";
 import type { AcceptedRecord } from "../records/classify-messages.js";
 

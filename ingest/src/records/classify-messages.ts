@@ -3,8 +3,9 @@
 // re-routed to the region its workspace lives in now, or dropped (counted). The result is a plain plan; this
 // module never produces, commits or writes. Store or broker trouble is not a record's fault: it throws a
 // retriable error instead of dead-lettering good records.
-import { type ConsumedMessage, workspaceKey } from "@facsimile/bus";
-import type { DecodedRecord, RecordDecoder } from "@facsimile/producer-sdk";
+import type { ConsumedMessage } from "@facsimile/bus";
+import type { DecodedRecord, RecordDecoder } from "@facsimile/protocol";
+import { workspaceKey } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DeadLetterReason, DropReason } from "../errors.js";

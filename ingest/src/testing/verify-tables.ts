@@ -2,9 +2,10 @@
 // the Merge tables hold exactly the winner of every resource, the exploded table holds exactly the winner's
 // children, and the Append change history holds every delivered JiraIssue record once per delivery it was
 // merged from and never the same Kafka record twice. Returns the differences as readable lines.
-import { recordLwwKey } from "@facsimile/bus";
+
 import { openTable, readRows, regionLayout, type Table } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
+import { recordLwwKey } from "@facsimile/protocol";
 import { decodeEntity, type SchemaRegistry } from "@facsimile/schemas";
 import type { WorkloadRecord } from "./workload.js";
 

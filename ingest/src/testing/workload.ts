@@ -2,19 +2,19 @@
 // the exploded table and the change history), Jira projects and Confluence pages (some large enough to be
 // offloaded), several versions per resource, tombstones, generation bumps, duplicated deliveries and a shuffled
 // (out-of-order) delivery order, all from a seed. Plus the last-writer-wins oracle of what the tables must hold.
+
+import { type OutgoingMessage, recordsTopic, type Transport } from "@facsimile/bus";
+import type { ObjectStore } from "@facsimile/object-store";
 import {
   encodeRecord,
   type FacsimileRecord,
   lwwWinner,
-  type OutgoingMessage,
+  offloadKey,
+  offloadUri,
   recordLwwKey,
-  recordsTopic,
   sha256Hex,
-  type Transport,
   workspaceAriString,
-} from "@facsimile/bus";
-import type { ObjectStore } from "@facsimile/lake/object-store";
-import { offloadKey, offloadUri } from "@facsimile/producer-sdk";
+} from "@facsimile/protocol";
 import {
   type ConfluencePageInput,
   encodeEntity,

@@ -5,8 +5,8 @@
 // (or, if the process dies first, is simply delivered again), the merge drains, the group is left.
 import { type GroupConsumer, type Logger, recordsTopic, silentLogger, type Transport } from "@facsimile/bus";
 import { openDuckDb, openTable, regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
-import { createRecordDecoder } from "@facsimile/producer-sdk";
+import type { ObjectStore } from "@facsimile/object-store";
+import { createRecordDecoder } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { CompiledModel } from "@facsimile/transforms";
 import type { IngestDirectory } from "../directory/ingest-directory.js";

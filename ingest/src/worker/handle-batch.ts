@@ -9,6 +9,7 @@ import {
   type Logger,
   NotPartitionOwnerError,
 } from "@facsimile/bus";
+import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import type { IngestMetrics } from "../metrics/ingest-metrics.js";
 import type { MergeLoop } from "./merge-loop.js";
 import { type ProcessBatchDeps, processBatch } from "./process-batch.js";
@@ -36,26 +37,37 @@ export function createBatchHandler(
 ): (batch: ConsumedBatch, consumer: GroupConsumer) => Promise<void> {
   const { metrics, logger } = deps;
   const region = deps.batch.region;
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   return async (batch, consumer) => {
     if (deps.stopping()) return;
     deps.onState("started");
     try {
       metrics.countIn(batch.messages.length, deps.clock());
-      let backoff = o.retryInitialMs;
-      for (;;) {
-        try {
-          await processBatch(deps.batch, batch);
-          break;
-        } catch (err) {
-          if ((err as { retriable?: unknown }).retriable !== true) throw err;
-          metrics.batchFailures.inc({ region, stage: "append" });
-          logger.warn("micro-batch failed; retrying it", { region, error: String(err), backoffMs: backoff });
-          if (deps.stopping()) return;
-          await sleep(backoff);
-          if (deps.stopping()) return;
-          backoff = Math.min(backoff * 2, o.retryMaxMs);
+      try {
+        const done = await retryWithinBudget(
+          async (attempt) => {
+            if (attempt > 1 && deps.stopping()) return false;
+            await processBatch(deps.batch, batch);
+            return true;
+          },
+          {
+            budgetMs: Number.POSITIVE_INFINITY,
+            initialBackoffMs: o.retryInitialMs,
+            maxBackoffMs: o.retryMaxMs,
+            jitter: false,
+            stop: deps.stopping,
+            onRetry: (err, _attempt, backoffMs) => {
+              metrics.batchFailures.inc({ region, stage: "append" });
+              logger.warn("micro-batch failed; retrying it", { region, error: String(err), backoffMs });
+            },
+          },
+        );
+        if (!done) return;
+      } catch (err) {
+        if (err instanceof RetryExhausted) {
+          if (err.stopped) return;
+          throw err.cause;
         }
+        throw err;
       }
       // Offsets only after the sink commit; a lost partition's new owner skips what the sink holds.
       try {

@@ -3,8 +3,10 @@
 // every target up to the sink head. Rounds coalesce: appends that land while a round runs are merged by the
 // next one, in one commit per target. A commit conflict or a transient error re-reads the targets' positions
 // and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
-import { type ConsumedMessage, dlqTopic, type Logger, type Transport, workspaceKey } from "@facsimile/bus";
+import { type ConsumedMessage, dlqTopic, type Logger, type Transport } from "@facsimile/bus";
+import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import { isCommitConflictError, type Table } from "@facsimile/lake";
+import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
 import { readSinkRange } from "../merge/read-sink-range.js";
@@ -57,7 +59,9 @@ export class MergeLoop {
   constructor(
     private readonly deps: MergeLoopDeps,
     private readonly options: MergeLoopOptions,
-  ) {}
+  ) {
+    this.backoffMs = options.retryInitialMs;
+  }
 
   /** Starts the loop; the returned promise settles when it ends (rejects on a fatal error). */
   start(): Promise<void> {
@@ -119,9 +123,10 @@ export class MergeLoop {
   }
 
   private drain = true;
+  /** The next wait after a retriable failure; back to retryInitialMs after a merged round. */
+  private backoffMs: number;
 
   private async loop(): Promise<void> {
-    let backoff = this.options.retryInitialMs;
     let lastPoll = 0;
     try {
       for (;;) {
@@ -133,28 +138,8 @@ export class MergeLoop {
           this.seenHead = Math.max(this.seenHead, await readSinkHead(this.deps.sink));
           head = Math.max(head, this.seenHead);
         }
-        try {
-          if (!this.positionsKnown) await this.readPositions();
-          if (lastPoll > 0) this.checked = true;
-          if (this.mergedThrough() < head) {
-            await this.round(head);
-            backoff = this.options.retryInitialMs;
-            continue;
-          }
-        } catch (err) {
-          this.positionsKnown = false;
-          if (isCommitConflictError(err)) {
-            this.deps.metrics.commitConflicts.inc({ region: this.deps.region, table: "merge" });
-            this.deps.logger.info("merge round lost a commit race; starting over", { error: String(err) });
-            continue;
-          }
-          if ((err as { retriable?: unknown }).retriable !== true || this.stopping) throw err;
-          this.deps.metrics.batchFailures.inc({ region: this.deps.region, stage: "merge" });
-          this.deps.logger.warn("merge round failed; retrying", { error: String(err), backoffMs: backoff });
-          await this.sleep(backoff);
-          backoff = Math.min(backoff * 2, this.options.retryMaxMs);
-          continue;
-        }
+        const outcome = await this.mergeUpTo(head, lastPoll);
+        if (outcome !== "idle") continue;
         if (this.stopping) return;
         await this.sleep(this.options.pollMs);
       }
@@ -164,6 +149,51 @@ export class MergeLoop {
     } finally {
       this.stopping = true;
       this.releaseWaiters();
+    }
+  }
+
+  /**
+   * One merge round up to `head` when behind, retried with backoff while failures are retriable and the loop is not
+   * stopping. "again" sends the loop back to its top: a lost commit race, or a stop during the backoff.
+   */
+  private async mergeUpTo(head: number, lastPoll: number): Promise<"merged" | "idle" | "again"> {
+    try {
+      return await retryWithinBudget<"merged" | "idle" | "again">(
+        async (attempt) => {
+          if (attempt > 1) return "again";
+          try {
+            if (!this.positionsKnown) await this.readPositions();
+            if (lastPoll > 0) this.checked = true;
+            if (this.mergedThrough() >= head) return "idle";
+            await this.round(head);
+            return "merged";
+          } catch (err) {
+            this.positionsKnown = false;
+            if (!isCommitConflictError(err)) throw err;
+            this.deps.metrics.commitConflicts.inc({ region: this.deps.region, table: "merge" });
+            this.deps.logger.info("merge round lost a commit race; starting over", { error: String(err) });
+            return "again";
+          }
+        },
+        {
+          budgetMs: Number.POSITIVE_INFINITY,
+          initialBackoffMs: this.backoffMs,
+          maxBackoffMs: this.options.retryMaxMs,
+          jitter: false,
+          sleep: (ms) => this.sleep(ms),
+          stop: () => this.stopping,
+          onRetry: (err, _attempt, backoffMs) => {
+            this.backoffMs = Math.min(backoffMs * 2, this.options.retryMaxMs);
+            this.deps.metrics.batchFailures.inc({ region: this.deps.region, stage: "merge" });
+            this.deps.logger.warn("merge round failed; retrying", { error: String(err), backoffMs });
+          },
+        },
+      ).then((outcome) => {
+        if (outcome === "merged") this.backoffMs = this.options.retryInitialMs;
+        return outcome;
+      });
+    } catch (err) {
+      throw err instanceof RetryExhausted ? err.cause : err;
     }
   }
 

@@ -4,7 +4,7 @@
 // offsets, merges or retries.
 import type { ConsumedBatch, ConsumedMessage, Logger, Transport } from "@facsimile/bus";
 import type { Table } from "@facsimile/lake";
-import type { RecordDecoder } from "@facsimile/producer-sdk";
+import type { RecordDecoder } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DropReason } from "../errors.js";

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { LocalObjectStore } from "../object-store/local-object-store.js";
+import { LocalObjectStore } from "@facsimile/object-store";
 import type { Table } from "../table/table.js";
 
 export interface LocalFilesOptions {

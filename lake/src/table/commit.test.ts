@@ -1,6 +1,7 @@
+import type { ObjectStore, PutOptions } from "@facsimile/object-store";
+import { ObjectStoreError } from "@facsimile/object-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CommitConflictError, ObjectStoreError, TableExistsError } from "../errors.js";
-import type { ObjectStore, PutOptions } from "../object-store/types.js";
+import { CommitConflictError, TableExistsError } from "../errors.js";
 import { type TempLake, tempLake } from "../testing/temp-lake.js";
 import type { Action, AddAction } from "./actions.js";
 import { commit } from "./commit.js";

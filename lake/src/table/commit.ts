@@ -4,7 +4,8 @@
 // partition our plan read) and either places the same actions at the next free version or throws
 // CommitConflictError. It never overwrites a commit file and never writes a data file.
 import { randomUUID } from "node:crypto";
-import { CommitConflictError, isLakeError, type LakeError, ObjectExistsError } from "../errors.js";
+import { ObjectExistsError } from "@facsimile/object-store";
+import { CommitConflictError, isLakeError, type LakeError } from "../errors.js";
 import type { Action, CommitInfoAction } from "./actions.js";
 import { findConflict, type ReadSet } from "./conflict.js";
 import { loadSnapshot } from "./load-snapshot.js";

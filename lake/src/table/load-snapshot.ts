@@ -1,6 +1,7 @@
 // Loads a snapshot from the log: the newest checkpoint at or before the wanted version (found from the
 // `_last_checkpoint` hint and a listing), then every commit after it, which must all be there. Time travel by
 // version or by timestamp. Read-only: it never repairs or writes the log.
+import { isIntegerInRange } from "@facsimile/core";
 import { LogVersionMissingError, TableNotFoundError, VersionNotFoundError } from "../errors.js";
 import type { Action } from "./actions.js";
 import { commitKey } from "./log-paths.js";
@@ -23,7 +24,7 @@ export async function loadSnapshot(table: Table, options: SnapshotOptions = {}):
     throw new VersionNotFoundError(table.url, "give a version or a timestamp, not both");
   const wanted =
     options.timestamp === undefined ? options.version : await versionAtTimestamp(table, options.timestamp);
-  if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 0))
+  if (wanted !== undefined && !isIntegerInRange(wanted, { min: 0 }))
     throw new VersionNotFoundError(table.url, `version ${wanted} is not a non-negative integer`, {
       version: wanted,
     });

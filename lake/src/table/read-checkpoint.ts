@@ -1,6 +1,8 @@
 // Reads a Parquet checkpoint back into actions, and the `_last_checkpoint` hint. Read-only. A bad hint is
 // ignored (it is only a hint: the listing finds checkpoints by itself); a bad checkpoint names its version.
-import { isLakeError, LogCorruptError, ObjectNotFoundError } from "../errors.js";
+
+import { ObjectNotFoundError } from "@facsimile/object-store";
+import { isLakeError, LogCorruptError } from "../errors.js";
 import { exclusive } from "../io/exclusive.js";
 import { localFiles } from "../io/local-files.js";
 import { quoteLiteral } from "../io/sql-text.js";

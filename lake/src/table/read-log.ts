@@ -1,5 +1,7 @@
 // Reading the log: listing its entries and reading one commit file. Read-only; errors name the version.
-import { isLakeError, LogCorruptError, LogVersionMissingError, ObjectNotFoundError } from "../errors.js";
+
+import { ObjectNotFoundError } from "@facsimile/object-store";
+import { isLakeError, LogCorruptError, LogVersionMissingError } from "../errors.js";
 import type { Action } from "./actions.js";
 import { decodeCommit } from "./log-codec.js";
 import { commitKey, type LogEntry, logPrefix, padVersion, parseLogKey } from "./log-paths.js";

@@ -1,10 +1,12 @@
 // A table handle: where a Delta table lives (an object store and a key prefix) and the DuckDB connection that
 // reads and writes its Parquet. A plain value with no state: it never caches a snapshot and never writes.
+
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { isIntegerInRange } from "@facsimile/core";
+import type { ObjectStore } from "@facsimile/object-store";
 import { InvalidTableConfigError } from "../errors.js";
-import type { ObjectStore } from "../object-store/types.js";
 
 export interface TableOptions {
   /** Local directory where DuckDB writes Parquet before it is uploaded to the store. */
@@ -59,7 +61,7 @@ export function openTable(
     );
   const url = clean === "" ? store.url : `${store.url.replace(/\/+$/, "")}/${clean}`;
   const merged = { ...TABLE_DEFAULTS, ...options };
-  if (!Number.isInteger(merged.checkpointInterval) || merged.checkpointInterval < 1)
+  if (!isIntegerInRange(merged.checkpointInterval, { min: 1 }))
     throw new InvalidTableConfigError(
       url,
       `checkpointInterval must be a positive integer, got ${merged.checkpointInterval}`,

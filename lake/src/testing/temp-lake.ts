@@ -4,8 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { LocalObjectStore } from "../object-store/local-object-store.js";
-import type { ObjectStore } from "../object-store/types.js";
+import type { ObjectStore } from "@facsimile/object-store";
+import { LocalObjectStore } from "@facsimile/object-store";
 import { openTable, type Table, type TableOptions } from "../table/table.js";
 
 export interface TempLake {

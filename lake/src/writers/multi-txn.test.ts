@@ -1,7 +1,7 @@
+import type { ObjectStore } from "@facsimile/object-store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CommitConflictError, InvalidTableConfigError } from "../errors.js";
 import { readRows } from "../io/read-table.js";
-import type { ObjectStore } from "../object-store/types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
 import { readCommit } from "../table/read-log.js";
 import { txnVersion } from "../table/snapshot.js";

@@ -1,6 +1,7 @@
 // The configuration of the three writers (Append, Merge, MergeExploded) and the last-writer-wins columns they
 // share with the bus: for one key, the greatest (generation, version) wins; on a tie a tombstone wins, then the
 // greater payload hash. Types, defaults and validation only.
+import { isIntegerInRange } from "@facsimile/core";
 import { InvalidTableConfigError } from "../errors.js";
 import type { PartitionValues } from "../table/actions.js";
 
@@ -90,7 +91,7 @@ function isTxnArray(txns: Txns): txns is readonly Txn[] {
 }
 
 export function checkTxn(table: string, txn: Txn): void {
-  if (txn.appId === "" || !Number.isSafeInteger(txn.version) || txn.version < 0)
+  if (txn.appId === "" || !isIntegerInRange(txn.version, { min: 0 }))
     throw new InvalidTableConfigError(
       table,
       `txn needs a non-empty appId and a non-negative safe integer version, got ${JSON.stringify(txn)}`,

@@ -3,7 +3,8 @@
 // loading its snapshot (load-region-catalog.ts).
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { LocalObjectStore, type ObjectStore, regionLayout, TABLE_NAME_PATTERN } from "@facsimile/lake";
+import { regionLayout, TABLE_NAME_PATTERN } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
 
 export interface ListRegionTablesOptions {
   /** Stop after this many names (a guard against a runaway listing). */

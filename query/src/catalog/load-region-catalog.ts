@@ -3,7 +3,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   loadSnapshot,
-  type ObjectStore,
   openTable,
   REGION_PATTERN,
   regionLayout,
@@ -11,6 +10,7 @@ import {
   type Table,
   TableNotFoundError,
 } from "@facsimile/lake";
+import type { ObjectStore } from "@facsimile/object-store";
 import { QueryArgumentError } from "../errors.js";
 import { listRegionTables } from "./list-region-tables.js";
 

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { type MergeConfig, mergeBatch, type ObjectStore, openTable, regionLayout } from "@facsimile/lake";
+import { type MergeConfig, mergeBatch, openTable, regionLayout } from "@facsimile/lake";
+import type { ObjectStore } from "@facsimile/object-store";
 import { checkWorkspaceId } from "../catalog/plan-workspace-view.js";
 
 const ENVELOPE = {

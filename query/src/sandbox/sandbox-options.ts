@@ -1,4 +1,5 @@
 // The limits of one workspace session's DuckDB: memory, threads, spill space, time, result size. Values only.
+import { isIntegerInRange } from "@facsimile/core";
 
 export interface SandboxOptions {
   /** DuckDB memory_limit (the session's tables and its queries together), e.g. "512MB". */
@@ -43,8 +44,7 @@ export function resolveSandboxOptions(options: Partial<SandboxOptions>): Sandbox
   if (!SIZE.test(o.maxTempDirectorySize))
     return `maxTempDirectorySize must be a size like 1GB, got ${o.maxTempDirectorySize}`;
   for (const key of ["threads", "timeoutMs", "maxRows", "maxResultBytes", "maxSqlBytes"] as const)
-    if (!Number.isSafeInteger(o[key]) || o[key] < 1)
-      return `${key} must be a positive integer, got ${o[key]}`;
+    if (!isIntegerInRange(o[key], { min: 1 })) return `${key} must be a positive integer, got ${o[key]}`;
   if (!ZONE.test(o.timeZone))
     return `timeZone must be a zone name like UTC or Europe/Paris, got ${o.timeZone}`;
   return o;

@@ -1,6 +1,8 @@
 // The body of a query request: JSON {sql, format?, maxRows?, timeoutMs?}, at most maxBodyBytes, read and
 // checked. The CSV format may also be asked for with `Accept: text/csv`. Reads the request only.
+
 import type { IncomingMessage } from "node:http";
+import { isIntegerInRange } from "@facsimile/core";
 import { type HttpError, httpError } from "./http-error.js";
 
 export interface QueryRequest {
@@ -46,7 +48,7 @@ export async function readQueryRequest(
     ["maxRows", maxRows],
     ["timeoutMs", timeoutMs],
   ] as const)
-    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1))
+    if (value !== undefined && !isIntegerInRange(value, { min: 1 }))
       return httpError(400, "INVALID_REQUEST", `"${name}" must be a positive integer`);
   return {
     sql,

@@ -18,7 +18,9 @@ const tokenOf = (ws: string) => `token-of-${ws}-0123456789`;
 
 beforeAll(async () => {
   lake = await openExampleLake();
-  engine = openQueryEngine(lake.store, { session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir } });
+  engine = await openQueryEngine(lake.store, {
+    session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir },
+  });
   const tokens = parseWorkspaceTokens({
     workspaces: Object.fromEntries(lake.tables.workspaces.map((ws) => [ws, tokenOf(ws)])),
   });

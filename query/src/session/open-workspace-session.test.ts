@@ -16,7 +16,9 @@ const sessions = new Map<string, WorkspaceSession>();
 
 beforeAll(async () => {
   lake = await openExampleLake();
-  engine = openQueryEngine(lake.store, { session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir } });
+  engine = await openQueryEngine(lake.store, {
+    session: { timeoutMs: 1_000, threads: 1, tempRoot: lake.dir },
+  });
 });
 afterAll(async () => {
   for (const s of sessions.values()) await s.close();

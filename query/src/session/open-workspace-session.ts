@@ -3,7 +3,8 @@
 // downloaded from a remote store into the cache), then locked. Analysts' SQL runs only after the lock, so it
 // can see those tables and nothing else: no files, no other workspace, no credentials (DuckDB never gets any).
 import { join } from "node:path";
-import { type ObjectStore, quoteIdent, readTable, type Table } from "@facsimile/lake";
+import { quoteIdent, readTable, type Table } from "@facsimile/lake";
+import type { ObjectStore } from "@facsimile/object-store";
 import { loadRegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { LocalObjectStore, loadSnapshot, type ObjectStore, openTable, regionLayout } from "@facsimile/lake";
+import { loadSnapshot, openTable, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
 import { type ExampleTables, writeExampleTables } from "../examples/example-tables.js";
 
 export interface ExampleLake {

@@ -3,9 +3,9 @@
 // the errors a bad value gets.
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
+import { isFacsimileError } from "@facsimile/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isFacsimileError } from "../errors.js";
 import { validators } from "../generated/validators.js";
 import { loadDefaultRegistry } from "../load-default-registry.js";
 import { ENVELOPE_PACKAGE } from "../registry.js";

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openObjectStore } from "@facsimile/lake/object-store";
+import { openObjectStore } from "@facsimile/object-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cleanEnv,
@@ -22,7 +22,7 @@ const REGIONS = ["us", "eu", "apac"];
 const SMALL = ["--size", "0.2", "--schemas-dir", SCHEMAS_DIR];
 
 async function tablesOf(cwd: string): Promise<LakeTables> {
-  const store = openObjectStore(join(cwd, ".facsimile", "lake"));
+  const store = await openObjectStore(join(cwd, ".facsimile", "lake"));
   try {
     return await readLakeTables(store, REGIONS);
   } finally {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKafkaTransport, regionTopics } from "@facsimile/bus";
-import { S3ObjectStore } from "@facsimile/lake/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 import { cleanEnv, exploreLines, parseCommandLine, runFacsimile, SCHEMAS_DIR } from "./demo-support.js";

@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { type CliIo, runCli } from "@facsimile/cli";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/lake/object-store";
+import type { ObjectStore } from "@facsimile/object-store";
 import { listRegionTables } from "@facsimile/query";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";

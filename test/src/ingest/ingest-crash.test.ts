@@ -19,8 +19,9 @@ import {
   seededRandom,
   verifyTables,
 } from "@facsimile/ingest";
-import { LocalObjectStore, openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import { offloadUri } from "@facsimile/producer-sdk";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
+import { LocalObjectStore } from "@facsimile/object-store";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -10,12 +10,8 @@ import {
   type ConsumedMessage,
   createRegionTopics,
   dlqTopic,
-  encodeRecord,
-  type FacsimileRecord,
   recordsTopic,
-  sha256Hex,
   type Transport,
-  workspaceAriString,
 } from "@facsimile/bus";
 import {
   createIngestWorker,
@@ -29,8 +25,14 @@ import {
   type WorkloadRecord,
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { S3ObjectStore } from "@facsimile/lake/object-store";
-import { offloadUri } from "@facsimile/producer-sdk";
+import type { S3ObjectStore } from "@facsimile/object-store/s3";
+import {
+  encodeRecord,
+  type FacsimileRecord,
+  offloadUri,
+  sha256Hex,
+  workspaceAriString,
+} from "@facsimile/protocol";
 import { encodeEntity, type JiraProjectInput, loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -15,8 +15,8 @@ import {
   verifyTables,
 } from "@facsimile/ingest";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
-import type { S3ObjectStore } from "@facsimile/lake/object-store";
-import { offloadUri } from "@facsimile/producer-sdk";
+import type { S3ObjectStore } from "@facsimile/object-store/s3";
+import { offloadUri } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -2,7 +2,7 @@
 // test on its own region (so its own topics) and bucket prefix, and a wait for a worker to catch up.
 import { createKafkaTransport, type Transport } from "@facsimile/bus";
 import type { IngestWorker } from "@facsimile/ingest";
-import { S3ObjectStore } from "@facsimile/lake/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import { services, uniqueName } from "../helpers.js";
 
 /** A region name valid for topics and lake paths, unique to this run. */

@@ -3,14 +3,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  LocalObjectStore,
-  type ObjectStore,
-  openDuckDb,
-  openTable,
-  S3ObjectStore,
-  type Table,
-} from "@facsimile/lake";
+import { openDuckDb, openTable, type Table } from "@facsimile/lake";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import { services, uniqueName } from "../helpers.js";
 
 export interface LakeFixture {

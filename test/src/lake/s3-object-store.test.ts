@@ -1,11 +1,9 @@
 // The object store conformance suite against the real S3-compatible server (MinIO), each test on its own
 // random key prefix, plus what only the S3 store promises: typed, retriable network errors and URL opening.
-import {
-  describeObjectStoreConformance,
-  ObjectStoreError,
-  openObjectStore,
-  S3ObjectStore,
-} from "@facsimile/lake/object-store";
+
+import { ObjectStoreError, openObjectStore } from "@facsimile/object-store";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
+import { describeObjectStoreConformance } from "@facsimile/object-store/testing";
 import { describe, expect, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 
@@ -41,7 +39,7 @@ describe("S3ObjectStore", () => {
       S3_ACCESS_KEY_ID: s3.accessKeyId,
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
     };
-    const opened = openObjectStore(`s3://${s3.bucket}/${prefix}/lake`, { env });
+    const opened = await openObjectStore(`s3://${s3.bucket}/${prefix}/lake`, { env });
     const direct = storeOn(`${prefix}/lake`);
     try {
       expect(opened.url).toBe(`s3://${s3.bucket}/${prefix}/lake`);

@@ -1,23 +1,16 @@
 // The producer SDK against the real services: records to real Kafka, large payloads offloaded to real MinIO
 // (SSE-KMS for a BYOK workspace), and every record consumed and decoded back, byte for byte. Then the failure
 // half of the contract: a broker that does not answer is a retriable error within the budget.
+import { type ConsumedMessage, createKafkaTransport, recordsTopic, type Transport } from "@facsimile/bus";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
+import { createProducer, PublishFailedError, type PublishReceipt } from "@facsimile/producer-sdk";
 import {
-  type ConsumedMessage,
-  createKafkaTransport,
-  decodeRecord,
-  encodeRecord,
-  recordsTopic,
-  sha256Hex,
-  type Transport,
-} from "@facsimile/bus";
-import { S3ObjectStore } from "@facsimile/lake/object-store";
-import {
-  createProducer,
   createRecordDecoder,
   createStaticWorkspaceDirectory,
-  PublishFailedError,
-  type PublishReceipt,
-} from "@facsimile/producer-sdk";
+  decodeRecord,
+  encodeRecord,
+  sha256Hex,
+} from "@facsimile/protocol";
 import {
   type ConfluencePageInput,
   encodeEntity,

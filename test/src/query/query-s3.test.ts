@@ -4,7 +4,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "@facsimile/cli";
-import { S3ObjectStore } from "@facsimile/lake";
+import { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
   describeSandboxConformance,
   EXPECTED_ISSUES_RESOLVED_PER_MONTH,
@@ -46,7 +46,7 @@ beforeAll(async () => {
   });
   lake = await openExampleLake({ store, location: `s3://${s3.bucket}/${prefix}` });
   // The engine opens its own store from the URL and the S3_* settings, as the CLI does.
-  engine = openQueryEngine(lake.location, {
+  engine = await openQueryEngine(lake.location, {
     env,
     session: { timeoutMs: 1_500, threads: 1, tempRoot: lake.dir, cacheDir: join(lake.dir, "cache") },
   });

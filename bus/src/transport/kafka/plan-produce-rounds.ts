@@ -1,6 +1,7 @@
 // Splits one produce call into Kafka requests that stay under the broker's batch size limit: per partition,
 // consecutive chunks of at most `maxRequestBytes` (a single larger message goes alone); round r holds chunk r of
 // every partition, and rounds are sent one after another, so the order within each partition is kept. Pure.
+import { isIntegerInRange } from "@facsimile/core";
 import { TransportError } from "../../errors.js";
 import { partitionForKey } from "../partition-for-key.js";
 import type { OutgoingMessage } from "../types.js";
@@ -27,7 +28,7 @@ export function planProduceRounds(
   const chunks = new Map<number, { messages: OutgoingMessage[]; bytes: number }[]>();
   for (const m of messages) {
     const p = m.partition ?? partitionForKey(m.key, partitions);
-    if (!Number.isInteger(p) || p < 0 || p >= partitions) {
+    if (!isIntegerInRange(p, { min: 0, max: partitions - 1 })) {
       throw new TransportError("INVALID_PARTITION", `topic ${topic} has no partition ${p}`, {
         context: { topic, partition: p, partitions },
       });

@@ -2,10 +2,12 @@
 // directory, consumer groups with committed offsets in files, for the processes of ONE machine (file locks and
 // pid checks do not work across machines: use KafkaTransport there). Same semantics as KafkaTransport, proven
 // by the shared conformance suite: per-partition order, murmur2 keyed partitioning, at-least-once redelivery.
+
 import { EventEmitter } from "node:events";
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isIntegerInRange } from "@facsimile/core";
 import { TransportClosedError, TransportError, UnknownTopicError } from "../../errors.js";
 import { partitionForKey } from "../partition-for-key.js";
 import type {
@@ -85,7 +87,7 @@ class LocalTransport implements Transport {
   async createTopics(topics: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
     for (const spec of topics) {
-      if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
+      if (!isIntegerInRange(spec.partitions, { min: 1 })) {
         throw new TransportError(
           "INVALID_TOPIC",
           `topic ${spec.topic}: partitions must be a positive integer`,
@@ -124,7 +126,7 @@ class LocalTransport implements Transport {
     const byPartition = new Map<number, AppendInput[]>();
     for (const m of messages) {
       const p = m.partition ?? partitionForKey(m.key, partitions);
-      if (!Number.isInteger(p) || p < 0 || p >= partitions) {
+      if (!isIntegerInRange(p, { min: 0, max: partitions - 1 })) {
         throw new TransportError("INVALID_PARTITION", `topic ${topic} has no partition ${p}`, {
           context: { topic, partition: p, partitions },
         });

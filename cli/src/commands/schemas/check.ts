@@ -3,11 +3,11 @@
 // GitHub annotations. Exit 0 clean, 1 violations, 2 compile or usage error.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isFacsimileError } from "@facsimile/core";
 import {
   checkExitCode,
   checkSchemas,
   formatCheckReport,
-  isFacsimileError,
   REPORT_FORMATS,
   type ReportFormat,
 } from "@facsimile/schemas";

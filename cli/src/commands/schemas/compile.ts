@@ -2,12 +2,8 @@
 // validators, and the grown lockfile. With --check it writes nothing and fails on any difference (CI).
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  compileSchemasDir,
-  formatDiagnostic,
-  isFacsimileError,
-  SchemaCompileError,
-} from "@facsimile/schemas";
+import { isFacsimileError } from "@facsimile/core";
+import { compileSchemasDir, formatDiagnostic, SchemaCompileError } from "@facsimile/schemas";
 import { type CliCommand, EXIT } from "../../command.js";
 import { resolveSchemasDir } from "../../schemas-dir.js";
 

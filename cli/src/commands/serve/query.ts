@@ -1,8 +1,10 @@
 // `facsimile serve query`: the analysts' HTTP endpoint, POST /v1/regions/:region/workspaces/:workspace/query,
 // with one bearer token per workspace from a tokens file. Runs until SIGINT or SIGTERM, then lets running
 // queries finish (within a grace period) and stops. Never prints tokens or SQL.
+
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isIntegerInRange } from "@facsimile/core";
 import {
   DEFAULT_LAKE_DIR,
   isQueryError,
@@ -79,9 +81,9 @@ const command: CliCommand = {
     if (typeof limits === "string") return usageError(io, usage, limits);
     const port = Number(values.port ?? QUERY_SERVER_DEFAULTS.port);
     const maxConcurrent = Number(values["max-concurrent"] ?? QUERY_SERVER_DEFAULTS.maxConcurrent);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
+    if (!isIntegerInRange(port, { min: 0, max: 65535 }))
       return usageError(io, usage, `bad --port ${values.port}`);
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)
+    if (!isIntegerInRange(maxConcurrent, { min: 1 }))
       return usageError(io, usage, `bad --max-concurrent ${values["max-concurrent"]}`);
     let tokens: Awaited<ReturnType<typeof loadWorkspaceTokens>>;
     try {
@@ -91,7 +93,7 @@ const command: CliCommand = {
       io.stderr(`facsimile serve query: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    const engine = openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
+    const engine = await openQueryEngine(lakeLocation(values.lake, io.env, io.cwd), {
       env: io.env,
       session: limits,
     });

@@ -3,7 +3,8 @@
 // checks every printed model with an in-memory DuckDB. Reads the repository's compiled schemas; writes nothing.
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isFacsimileError, loadDefaultRegistry } from "@facsimile/schemas";
+import { isFacsimileError } from "@facsimile/core";
+import { loadDefaultRegistry } from "@facsimile/schemas";
 import {
   type CompiledModel,
   checkModels,
