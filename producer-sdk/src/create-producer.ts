@@ -238,7 +238,7 @@ export function createProducer<I = EntityInputs>(
             ),
           );
     const reserved = (payload?.byteLength ?? 0) + RECORD_OVERHEAD_BYTES;
-    await budget.acquire(reserved);
+    if (!budget.tryAcquire(reserved)) await budget.acquire(reserved);
     try {
       let value = inline;
       let offloadedTo: string | undefined;

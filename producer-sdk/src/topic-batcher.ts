@@ -30,7 +30,7 @@ interface Entry {
 export class TopicBatcher {
   private queue: Entry[] = [];
   private queuedBytes = 0;
-  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private timer: { readonly timeout: NodeJS.Timeout } | { readonly immediate: NodeJS.Immediate } | undefined;
   /** When the last batch of this topic was acknowledged (performance.now()). */
   private lastSentAt = Number.NEGATIVE_INFINITY;
   /** The send loop while it runs: batches of one topic leave one after another. */
@@ -58,8 +58,8 @@ export class TopicBatcher {
         // turn of the event loop, so the batch leaves once they are done instead of after a linger.
         this.timer =
           performance.now() - this.lastSentAt < this.options.lingerMs
-            ? setImmediate(() => this.start())
-            : setTimeout(() => this.start(), this.options.lingerMs);
+            ? { immediate: setImmediate(() => this.start()) }
+            : { timeout: setTimeout(() => this.start(), this.options.lingerMs) };
       }
     });
   }
@@ -72,34 +72,38 @@ export class TopicBatcher {
 
   private start(): void {
     if (this.timer !== undefined) {
-      clearTimeout(this.timer as NodeJS.Timeout);
-      clearImmediate(this.timer as NodeJS.Immediate);
+      if ("timeout" in this.timer) clearTimeout(this.timer.timeout);
+      else clearImmediate(this.timer.immediate);
     }
     this.timer = undefined;
     if (this.draining === undefined && this.queue.length > 0) {
-      this.draining = this.drain().finally(() => {
-        this.draining = undefined;
-      });
+      this.draining = this.drain();
     }
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      let n = 0;
-      let bytes = 0;
-      while (
-        n < this.queue.length &&
-        n < this.options.maxBatchSize &&
-        (n === 0 || bytes + (this.queue[n] as Entry).bytes <= this.options.maxBatchBytes)
-      ) {
-        bytes += (this.queue[n] as Entry).bytes;
-        n++;
+    try {
+      while (this.queue.length > 0) {
+        let n = 0;
+        let bytes = 0;
+        while (
+          n < this.queue.length &&
+          n < this.options.maxBatchSize &&
+          (n === 0 || bytes + (this.queue[n] as Entry).bytes <= this.options.maxBatchBytes)
+        ) {
+          bytes += (this.queue[n] as Entry).bytes;
+          n++;
+        }
+        const batch = n === this.queue.length ? this.queue : this.queue.slice(0, n);
+        this.queue = n === this.queue.length ? [] : this.queue.slice(n);
+        this.queuedBytes -= bytes;
+        await this.send(batch);
+        this.lastSentAt = performance.now();
       }
-      const batch = n === this.queue.length ? this.queue : this.queue.slice(0, n);
-      this.queue = n === this.queue.length ? [] : this.queue.slice(n);
-      this.queuedBytes -= bytes;
-      await this.send(batch);
-      this.lastSentAt = performance.now();
+    } finally {
+      // In the same synchronous step as the last look at the queue: a record added from here on starts a new
+      // drain, one added before was taken by this one.
+      this.draining = undefined;
     }
   }
 

@@ -8,6 +8,7 @@ import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf
 import { ENVELOPE_PACKAGE, type SchemaRegistry } from "../registry.js";
 import { EntityValueError } from "../schema-errors.js";
 import { isAri } from "./ari.js";
+import { encodeEntity } from "./encode-entity.js";
 import { enumNames, resolveEntity } from "./resolve-entity.js";
 import {
   asBuffer,
@@ -286,7 +287,7 @@ function messageContent(plan: MessagePlan, desc: DescMessage): ValueCodec {
       return {
         measure(v, path, lengths) {
           if (!isObject(v)) fail(entity, path, `expected an object (${desc.name})`, v);
-          return measureFields(nested, v, `${path}.`, lengths);
+          return measureFields(nested, v, path, lengths);
         },
         write: (b, pos, v, lengths) => writeFields(nested, b, pos, v as Record<string, unknown>, lengths),
       };
@@ -329,7 +330,7 @@ function listPlan(plan: MessagePlan, field: DescField & { fieldKind: "list" }): 
         const v = obj[key];
         if (!checkList(v, prefix) || v.length === 0) return 0;
         let n = 0;
-        for (let i = 0; i < v.length; i++) n += item.measure(v[i], `${prefix}${key}[${i}]`, lengths);
+        for (let i = 0; i < v.length; i++) n += item.measure(v[i], prefix, lengths);
         lengths.list.push(n);
         return tag.length + varintSize(n) + n;
       },
@@ -348,8 +349,7 @@ function listPlan(plan: MessagePlan, field: DescField & { fieldKind: "list" }): 
       const v = obj[key];
       if (!checkList(v, prefix)) return 0;
       let n = 0;
-      for (let i = 0; i < v.length; i++)
-        n += tag.length + item.measure(v[i], `${prefix}${key}[${i}]`, lengths);
+      for (let i = 0; i < v.length; i++) n += tag.length + item.measure(v[i], prefix, lengths);
       return n;
     },
     write(b, pos, obj, lengths) {
@@ -386,7 +386,7 @@ function singularPlan(plan: MessagePlan, field: DescField): FieldPlan {
           if (nullable) return 0;
           fail(entity, `${prefix}${key}`, "null is only allowed for String and Boolean fields", v);
         }
-        return tag.length + value.measure(v, `${prefix}${key}`, lengths);
+        return tag.length + value.measure(v, prefix, lengths);
       },
       write(b, pos, obj, lengths) {
         const v = obj[key];
@@ -402,7 +402,7 @@ function singularPlan(plan: MessagePlan, field: DescField): FieldPlan {
       key,
       measure(obj, prefix, lengths) {
         const v = obj[key];
-        return missing(v, prefix) ? 0 : tag.length + value.measure(v, `${prefix}${key}`, lengths);
+        return missing(v, prefix) ? 0 : tag.length + value.measure(v, prefix, lengths);
       },
       write(b, pos, obj, lengths) {
         const v = obj[key];
@@ -427,7 +427,7 @@ function singularPlan(plan: MessagePlan, field: DescField): FieldPlan {
     measure(obj, prefix, lengths) {
       const v = obj[key];
       if (missing(v, prefix)) return 0;
-      const n = value.measure(v, `${prefix}${key}`, lengths);
+      const n = value.measure(v, prefix, lengths);
       if (skip(v)) {
         if (type === ScalarType.STRING) lengths.list.pop();
         return 0;
@@ -526,6 +526,13 @@ export function sizeEntity(registry: SchemaRegistry, nameOrTypeUrl: string, valu
   if (!isObject(value)) fail(info.name, "(value)", "expected an object", value);
   const plan = planOf(info.name, desc);
   const lengths: number[] = [];
-  const byteLength = measureFields(plan, value, "", { list: lengths, next: 0 });
-  return new MeasuredEntity(plan, value, lengths, byteLength);
+  try {
+    const byteLength = measureFields(plan, value, "", { list: lengths, next: 0 });
+    return new MeasuredEntity(plan, value, lengths, byteLength);
+  } catch (err) {
+    // The measuring pass builds no field paths (they would be garbage for every good value): a bad value goes
+    // through encodeEntity, whose checks are the same, for the error with its full path.
+    if (err instanceof EntityValueError) encodeEntity(registry, info.name, value);
+    throw err;
+  }
 }
