@@ -68,20 +68,21 @@ function messageContent(plan: MessagePlan, desc: DescMessage): ValueCodec {
         },
       };
     case "google.protobuf.Timestamp": {
-      const parts = (v: Date): [number, number] => {
-        const ms = v.getTime();
-        const seconds = Math.floor(ms / 1000);
-        return [seconds, (ms - seconds * 1000) * 1_000_000];
-      };
+      // Seconds and nanos as protobuf-es's timestampFromDate computes them (no tuple: this runs per field).
+      const secondsOf = (ms: number): number => Math.floor(ms / 1000);
       return {
         measure(v, path) {
           if (!(v instanceof Date) || Number.isNaN(v.getTime()))
             fail(entity, path, "expected a valid Date", v);
-          const [seconds, nanos] = parts(v);
+          const ms = v.getTime();
+          const seconds = secondsOf(ms);
+          const nanos = (ms - seconds * 1000) * 1_000_000;
           return (seconds === 0 ? 0 : 1 + int64Size(seconds)) + (nanos === 0 ? 0 : 1 + int32Size(nanos));
         },
         write(b, pos, v) {
-          const [seconds, nanos] = parts(v as Date);
+          const ms = (v as Date).getTime();
+          const seconds = secondsOf(ms);
+          const nanos = (ms - seconds * 1000) * 1_000_000;
           let p = pos;
           if (seconds !== 0) {
             b[p] = 0x08;

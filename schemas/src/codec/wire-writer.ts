@@ -19,9 +19,10 @@ export function int64Size(v: number | bigint): number {
   if (typeof v === "number") {
     if (v < 0) return 10;
     if (v < 0x10000000) return varintSize(v);
-    let n = 4;
-    for (let x = Math.floor(v / 0x10000000); x > 0; x = Math.floor(x / 128)) n++;
-    return n;
+    if (v < 2 ** 35) return 5;
+    if (v < 2 ** 42) return 6;
+    if (v < 2 ** 49) return 7;
+    return v < 2 ** 56 ? 8 : 9;
   }
   if (v < 0n) return 10;
   if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return int64Size(Number(v));
