@@ -6,6 +6,7 @@ const packages = [
   "core",
   "object-store",
   "schemas",
+  "schemas-compiler",
   "protocol",
   "bus",
   "lake",
@@ -13,6 +14,7 @@ const packages = [
   "transforms",
   "ingest",
   "query",
+  "demo",
   "cli",
   "test",
   "bench",
@@ -20,7 +22,7 @@ const packages = [
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Packages with a `/testing` subpath (test and benchmark support, package.json "exports").
-const testing = ["core", "object-store"];
+const testing = ["core", "object-store", "bus", "lake", "transforms", "ingest", "query"];
 // Other subpaths: package/subpath -> the file under <package>/src.
 const subpaths: Record<string, string> = {
   "object-store/s3": "object-store/src/s3/index.ts",

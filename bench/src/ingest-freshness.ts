@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createKafkaTransport, type OutgoingMessage, recordsTopic } from "@facsimile/bus";
-import { generateWorkload } from "@facsimile/ingest";
+import { generateWorkload } from "@facsimile/ingest/testing";
 import { encodeRecord } from "@facsimile/protocol";
 import { Kafka, logLevel } from "kafkajs";
 import { benchEnv, benchWorker, percentile, registry, untilCaughtUp } from "./ingest-support.js";

@@ -1,6 +1,7 @@
 // Shared parts of the ingest benchmarks (programs, not tests): the services they run against, a topic filled
 // with a generated workload, raw kafkajs consumption of that topic (the baseline every figure is a ratio of),
 // and a worker on a throwaway lake. Nothing here asserts; it measures and cleans up.
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import {
   type Transport,
 } from "@facsimile/bus";
 import { createIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@facsimile/ingest";
+import { untilCaughtUp as waitUntilCaughtUp } from "@facsimile/ingest/testing";
 import { LocalObjectStore, type ObjectStore, openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
@@ -116,8 +118,9 @@ export async function benchWorker(
   });
 }
 
-export async function untilCaughtUp(worker: IngestWorker, pollMs = 100): Promise<void> {
-  while (!(await worker.caughtUp())) await new Promise((r) => setTimeout(r, pollMs));
+/** Waits without a deadline: a large bench may take minutes to merge. */
+export function untilCaughtUp(worker: IngestWorker): Promise<void> {
+  return waitUntilCaughtUp(worker, { timeoutMs: Number.POSITIVE_INFINITY });
 }
 
 export function percentile(sorted: readonly number[], q: number): number {

@@ -8,7 +8,7 @@
 // or $BENCH_LAKE=s3://bucket/prefix with the S3_* settings).
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { deliveryMessage, generateWorkload } from "@facsimile/ingest";
+import { deliveryMessage, generateWorkload } from "@facsimile/ingest/testing";
 import {
   benchEnv,
   benchWorker,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { checkExitCode, checkSchemas, compileSchemasDir } from "@facsimile/schemas";
+import { checkExitCode, checkSchemas, compileSchemasDir } from "@facsimile/schemas-compiler";
 import { generateSchemaSources } from "./schemas-generate.js";
 
 const run = promisify(execFile);

@@ -23,12 +23,6 @@ export {
   regionTopics,
   type TopicKind,
 } from "./topics/topic-names.js";
-export {
-  type ConformanceTestApi,
-  DEFAULT_TRANSPORT_CONFORMANCE_OPTIONS,
-  describeTransportConformance,
-  type TransportConformanceOptions,
-} from "./transport/conformance.js";
 export type { KafkaConsumerSettings } from "./transport/kafka/kafka-consumer.js";
 export {
   createKafkaTransport,

@@ -39,6 +39,7 @@ export {
   type SinkVersionCacheOptions,
 } from "./merge/sink-version-cache.js";
 export { createIngestMetrics, FRESHNESS_BUCKETS, type IngestMetrics } from "./metrics/ingest-metrics.js";
+export { measureFreshness } from "./metrics/measure-freshness.js";
 export { Counter, Gauge, Histogram, type Labels, MetricsRegistry } from "./metrics/metrics-registry.js";
 export { type MetricsServer, serveMetrics } from "./metrics/serve-metrics.js";
 export {
@@ -60,6 +61,7 @@ export {
   rerouteMessage,
 } from "./records/dead-letter-message.js";
 export { routeSideEffects, type SideEffectResult } from "./records/route-side-effects.js";
+export { type DeadLetterEntry, writeDeadLetters } from "./records/write-dead-letters.js";
 export {
   appendToSink,
   type SinkCommit,
@@ -74,20 +76,7 @@ export {
   type SinkColumn,
   sinkAppId,
 } from "./sink/sink-table.js";
-export { type VerifyTablesInput, type VerifyTablesResult, verifyTables } from "./testing/verify-tables.js";
 
-// Test and benchmark support: generated workloads with their last-writer-wins oracle, and the table check.
-export {
-  DEFAULT_WORKLOAD_OPTIONS,
-  deliveryMessage,
-  generateWorkload,
-  lwwOracle,
-  publishWorkload,
-  seededRandom,
-  type Workload,
-  type WorkloadOptions,
-  type WorkloadRecord,
-} from "./testing/workload.js";
 export {
   createIngestWorker,
   type IngestProgress,

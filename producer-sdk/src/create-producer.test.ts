@@ -10,6 +10,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { waitFor } from "@facsimile/core/testing";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
@@ -110,8 +111,7 @@ async function consumeAll(count: number): Promise<ConsumedMessage[]> {
       seen.push(...b.messages);
     },
   });
-  const deadline = Date.now() + 10_000;
-  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(`${count} messages`, () => seen.length >= count, { timeoutMs: 10_000, intervalMs: 10 });
   await c.stop();
   return seen;
 }

@@ -53,13 +53,7 @@ export {
   TABLE_FORMAT_DEFAULTS,
   type TableFormatOptions,
 } from "./format/format-result.js";
-export {
-  DEFAULT_LAKE_DIR,
-  LAKE_ENV,
-  type LimitFlags,
-  lakeLocation,
-  limitsFromFlags,
-} from "./lake-location.js";
+export { type LimitFlags, limitsFromFlags } from "./limit-flags.js";
 export {
   DEFAULT_QUERY_CACHE_DIR,
   openQueryEngine,
@@ -99,12 +93,3 @@ export {
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
-export { type ExampleLake, openExampleLake } from "./testing/example-lake.js";
-export {
-  describeSandboxConformance,
-  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
-  type SandboxConformanceContext,
-  type SandboxConformanceRunner,
-  type SandboxSurface,
-  type SurfaceOutcome,
-} from "./testing/sandbox-conformance.js";

@@ -15,7 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
-import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
+import { isFacsimileError, isIntegerInRange, lakeLocation } from "@facsimile/core";
 import {
   createIngestWorker,
   DEFAULT_INGEST_WORKER_OPTIONS,
@@ -41,7 +41,8 @@ tables (regions/<region>/tables/<table>) with the transform models.
   --region <region>        the region whose facsimile.<region>.records topic is consumed
   --kafka <brokers>        comma-separated Kafka brokers (default: $KAFKA_BROKERS)
   --local <dir>            the embedded file-backed bus in <dir> instead of Kafka
-  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE, ./lake)
+  --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default: $FACSIMILE_LAKE,
+                           else $FACSIMILE_HOME/lake, else ./.facsimile/lake)
   --offload <url>          the store offload pointers point into (default: the lake's)
   --directory <file>       workspace directory JSON: {"workspaces": {"ws-1": "eu", "ws-2": {"region": "us",
                            "deletionGeneration": 3}}}; without it no region or generation checks are made
@@ -162,13 +163,7 @@ const command: CliCommand = {
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
 
       const logger = consoleLogger(level);
-      const lakeUrl = values.lake ?? io.env.FACSIMILE_LAKE ?? resolve(io.cwd, "lake");
-      const store = await openObjectStore(
-        values.lake === undefined ? lakeUrl : resolveLocal(io.cwd, lakeUrl),
-        {
-          env: io.env,
-        },
-      );
+      const store = await openObjectStore(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined

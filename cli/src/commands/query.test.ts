@@ -6,7 +6,7 @@ import {
   type ExampleLake,
   openExampleLake,
   type SandboxSurface,
-} from "@facsimile/query";
+} from "@facsimile/query/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCommands } from "../dispatch.js";
 import command, { type QueryCliIo } from "./query.js";

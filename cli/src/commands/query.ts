@@ -3,15 +3,13 @@
 // from piped stdin, or an interactive prompt on a terminal. Prints results as a table, CSV or JSON.
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { DEFAULT_HOME_DIR, HOME_ENV, LAKE_ENV, lakeLocation } from "@facsimile/core";
 import { isLakeError } from "@facsimile/lake";
 import {
-  DEFAULT_LAKE_DIR,
   EXAMPLE_QUERIES,
   formatResult,
   isQueryError,
   isResultFormat,
-  LAKE_ENV,
-  lakeLocation,
   limitsFromFlags,
   openQueryEngine,
   type QueryEngine,
@@ -28,7 +26,8 @@ extensions, no other workspace. Without SQL: an interactive prompt when stdin is
 statement with ';', .help for commands), else the SQL is read from stdin.
 
   --lake <path|url>      the lake root: a folder or s3://bucket/prefix
-                         (default: $${LAKE_ENV}, else ./${DEFAULT_LAKE_DIR})
+                         (default: $${LAKE_ENV}, else $${HOME_ENV}/lake,
+                         else ./${DEFAULT_HOME_DIR}/lake)
   --region <region>      the region, e.g. eu-west-1
   --workspace <id>       the workspace whose tables to query
   --format <f>           table (default), csv, json

@@ -3,9 +3,10 @@
 // before the sink commit advances the partitions' txns, so a crash between the two repeats them (at least once:
 // a re-routed record is an LWW record, so a repeat is harmless) and never loses them. A region without a records
 // topic on this transport cannot take re-routes: those records are dropped and reported, not retried forever.
-import { dlqTopic, type OutgoingMessage, recordsTopic, type Transport } from "@facsimile/bus";
+import { type OutgoingMessage, recordsTopic, type Transport } from "@facsimile/bus";
 import type { BatchPlan } from "./classify-messages.js";
-import { deadLetterMessage, rerouteMessage } from "./dead-letter-message.js";
+import { rerouteMessage } from "./dead-letter-message.js";
+import { writeDeadLetters } from "./write-dead-letters.js";
 
 export interface SideEffectResult {
   readonly deadLetters: number;
@@ -21,11 +22,7 @@ export async function routeSideEffects(
   plan: Pick<BatchPlan, "deadLetters" | "reroutes">,
   now: number,
 ): Promise<SideEffectResult> {
-  if (plan.deadLetters.length > 0)
-    await transport.produce(
-      dlqTopic(region),
-      plan.deadLetters.map((d) => deadLetterMessage(d.message, d.reason, d.detail, now)),
-    );
+  await writeDeadLetters(transport, region, plan.deadLetters, now);
   const byRegion = new Map<string, OutgoingMessage[]>();
   for (const r of plan.reroutes) {
     const list = byRegion.get(r.region);

@@ -13,20 +13,12 @@ import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
 import { mergeAppId } from "../sink/sink-table.js";
+import { untilCaughtUp } from "../testing/until-caught-up.js";
 import { verifyTables } from "../testing/verify-tables.js";
 import { generateWorkload, lwwOracle, publishWorkload } from "../testing/workload.js";
-import { createIngestWorker, type IngestWorker } from "./create-ingest-worker.js";
+import { createIngestWorker } from "./create-ingest-worker.js";
 
 const registry = loadDefaultRegistry();
-
-async function untilCaughtUp(worker: IngestWorker, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await worker.caughtUp())) {
-    if (Date.now() > deadline)
-      throw new Error(`not caught up after ${timeoutMs} ms: ${JSON.stringify(worker.progress())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("ingest worker on the local transport and a local lake", () => {
   let dir: string;

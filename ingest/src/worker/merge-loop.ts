@@ -3,7 +3,7 @@
 // every target up to the sink head. Rounds coalesce: appends that land while a round runs are merged by the
 // next one, in one commit per target. A commit conflict or a transient error re-reads the targets' positions
 // and starts over; anything else stops the worker. It never consumes, commits offsets or writes the sink.
-import { type ConsumedMessage, dlqTopic, type Logger, type Transport } from "@facsimile/bus";
+import type { ConsumedMessage, Logger, Transport } from "@facsimile/bus";
 import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import { isCommitConflictError, type Table } from "@facsimile/lake";
 import { workspaceKey } from "@facsimile/protocol";
@@ -19,7 +19,8 @@ import {
 import { encodeSinkRecord } from "../merge/sink-record.js";
 import type { SinkVersionCache } from "../merge/sink-version-cache.js";
 import type { IngestMetrics } from "../metrics/ingest-metrics.js";
-import { deadLetterMessage } from "../records/dead-letter-message.js";
+import { measureFreshness } from "../metrics/measure-freshness.js";
+import { writeDeadLetters } from "../records/write-dead-letters.js";
 
 export interface MergeLoopDeps {
   readonly region: string;
@@ -265,11 +266,13 @@ export class MergeLoop {
       if (w.result.plans > 1)
         deps.metrics.commitConflicts.inc({ region, table: w.table }, w.result.plans - 1);
     }
-    for (const r of result.records)
-      deps.metrics.freshness.observe(
-        { region, stage: "merge" },
-        Math.max(0, committedAt - r.recordTimestamp.getTime()) / 1000,
-      );
+    measureFreshness(
+      deps.metrics,
+      region,
+      "merge",
+      committedAt,
+      result.records.map((r) => r.recordTimestamp.getTime()),
+    );
     deps.metrics.countOut("merge", result.records.length, committedAt);
     deps.logger.debug("merge round committed", {
       region,
@@ -288,8 +291,9 @@ export class MergeLoop {
   private async deadLetter(rejections: readonly MergeRejection[]): Promise<void> {
     const region = this.deps.region;
     const now = this.deps.clock();
-    await this.deps.transport.produce(
-      dlqTopic(region),
+    await writeDeadLetters(
+      this.deps.transport,
+      region,
       rejections.map((j) => {
         const r = j.record;
         const message: ConsumedMessage = {
@@ -301,8 +305,9 @@ export class MergeLoop {
           headers: {},
           timestamp: r.recordTimestamp.getTime(),
         };
-        return deadLetterMessage(message, j.reason, j.detail, now);
+        return { message, reason: j.reason, detail: j.detail };
       }),
+      now,
     );
     for (const j of rejections) this.deps.metrics.deadLetters.inc({ region, reason: j.reason });
   }

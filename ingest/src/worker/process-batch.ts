@@ -9,6 +9,7 @@ import type { SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DropReason } from "../errors.js";
 import type { IngestMetrics } from "../metrics/ingest-metrics.js";
+import { measureFreshness } from "../metrics/measure-freshness.js";
 import { type AcceptedRecord, type ClassifyOptions, classifyMessages } from "../records/classify-messages.js";
 import { routeSideEffects } from "../records/route-side-effects.js";
 import { appendToSink, type SinkCommit, type SinkPartitionWrite } from "../sink/append-to-sink.js";
@@ -99,11 +100,13 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
   if (commit?.status === "committed") {
     metrics.commits.inc({ region, stage: "sink" });
     written = commit.rows;
-    for (const r of commit.records)
-      metrics.freshness.observe(
-        { region, stage: "sink" },
-        Math.max(0, committedAt - r.message.timestamp) / 1000,
-      );
+    measureFreshness(
+      metrics,
+      region,
+      "sink",
+      committedAt,
+      commit.records.map((r) => r.message.timestamp),
+    );
   }
   metrics.countOut("sink", written, committedAt);
   const tEnd = performance.now();

@@ -1,6 +1,7 @@
 // Property: any multiset of records, duplicated, shuffled and cut into any batches, merges into the table a
 // last-writer-wins oracle computes, for Merge and MergeExploded, whatever the file size (so pruning and partial
 // rewrites are exercised too).
+import { compareLww } from "@facsimile/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRows } from "../io/read-table.js";
@@ -25,12 +26,12 @@ interface Lww {
   readonly tomb: boolean;
   readonly hash: string;
 }
-/** The bus's order: generation, version, tombstone, payload hash. */
+/** The one LWW rule (@facsimile/protocol's compareLww) on the test's small numbers. */
 const compare = (a: Lww, b: Lww): number =>
-  a.gen - b.gen ||
-  a.ver - b.ver ||
-  Number(a.tomb) - Number(b.tomb) ||
-  (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0);
+  compareLww(
+    { generationWatermark: BigInt(a.gen), version: BigInt(a.ver), isTombstone: a.tomb, payloadHash: a.hash },
+    { generationWatermark: BigInt(b.gen), version: BigInt(b.ver), isTombstone: b.tomb, payloadHash: b.hash },
+  );
 
 /** A pool of distinct records, then a delivery: picks from the pool (duplicates, any order) cut into batches. */
 function deliveries<T>(record: fc.Arbitrary<T>) {

@@ -6,7 +6,8 @@ import { quoteIdent, tempName } from "../io/sql-text.js";
 import type { Table } from "../table/table.js";
 import { type BatchSource, countRows } from "./batch-source.js";
 import { checkColumns, checkLwwColumns, checkNoNulls } from "./check-batch.js";
-import { KEEP, lwwOrder, planRewrite, SRC } from "./rewrite-partitions.js";
+import { lwwOrder } from "./last-writer-wins-order.js";
+import { KEEP, planRewrite, SRC } from "./rewrite-partitions.js";
 import { runWrite, type WriteOptions, type WriteResult } from "./run-write.js";
 import { lwwColumnsOf, type MergeConfig, type Txns } from "./writer-config.js";
 

@@ -121,18 +121,3 @@ export async function planRewrite(
     }
   });
 }
-
-/** `ORDER BY` terms of the LWW order, greatest first (shared by batch dedupe and ranking). */
-export function lwwOrder(lww: {
-  generation: string;
-  version: string;
-  tombstone: string;
-  payloadHash: string;
-}): string[] {
-  return [
-    `${quoteIdent(lww.generation)} DESC NULLS LAST`,
-    `${quoteIdent(lww.version)} DESC NULLS LAST`,
-    `coalesce(${quoteIdent(lww.tombstone)}, false) DESC`,
-    `${quoteIdent(lww.payloadHash)} DESC NULLS LAST`,
-  ];
-}

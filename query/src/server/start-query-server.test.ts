@@ -2,6 +2,7 @@
 // The sandbox suite through HTTP, then what only HTTP has: tokens, statuses, CSV, busy, graceful close.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { waitFor } from "@facsimile/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openQueryEngine, type QueryEngine } from "../open-query-engine.js";
 import type { QueryValue } from "../session/query-result.js";
@@ -69,7 +70,7 @@ async function post(
 
 /** Resolves once the server runs a query (and a moment more, so DuckDB has started it). */
 async function running(target: QueryServer): Promise<void> {
-  while (target.activeQueries === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waitFor("a running query", () => target.activeQueries > 0, { intervalMs: 10 });
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 

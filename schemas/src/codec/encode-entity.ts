@@ -13,8 +13,8 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { type Any, AnySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { EntityValueError } from "../errors.js";
 import { ENVELOPE_PACKAGE, type SchemaRegistry } from "../registry.js";
-import { EntityValueError } from "../schema-errors.js";
 import { isAri } from "./ari.js";
 import { enumNames, resolveEntity } from "./resolve-entity.js";
 

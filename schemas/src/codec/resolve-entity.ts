@@ -1,7 +1,7 @@
 // Finds an entity's message descriptor by entity name, type url or fully-qualified message name, and maps
 // enum values between their plain names (PUBLIC) and proto numbers (CLASSIFICATION_PUBLIC = 1).
 import type { DescEnum, DescMessage } from "@bufbuild/protobuf";
-import { toUpperSnakeCase } from "../compiler/names.js";
+import { toUpperSnakeCase } from "../names.js";
 import type { EntityInfo, SchemaRegistry } from "../registry.js";
 import { ENTITY_PACKAGE } from "../registry.js";
 

@@ -1,7 +1,7 @@
 // The value codecs of sizeEntity: one scalar, enum or length-delimited value, checked and measured in the first
 // pass (lengths kept in order), written in the second. The same checks and messages as encodeEntity.
 import { type DescField, ScalarType } from "@bufbuild/protobuf";
-import { EntityValueError } from "../schema-errors.js";
+import { EntityValueError } from "../errors.js";
 import { enumNames } from "./resolve-entity.js";
 import {
   int32Size,

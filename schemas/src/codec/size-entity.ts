@@ -5,8 +5,9 @@
 // (protobuf-es toBinary: fields by number, proto3 zero values omitted, numeric lists packed); codec.test.ts
 // proves it on random values. Each message's field plan is compiled once per descriptor.
 // The value codecs are in size-entity-values.ts, the per-descriptor field plans in size-entity-plan.ts.
+
+import { EntityValueError } from "../errors.js";
 import type { SchemaRegistry } from "../registry.js";
-import { EntityValueError } from "../schema-errors.js";
 import { encodeEntity } from "./encode-entity.js";
 import { resolveEntity } from "./resolve-entity.js";
 import { type MessagePlan, measureFields, planOf, writeFields } from "./size-entity-plan.js";

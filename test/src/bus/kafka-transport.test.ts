@@ -1,6 +1,7 @@
 // KafkaTransport on the real broker: the shared Transport conformance suite, plus what only Kafka can show:
 // a broker that does not answer fails within the retry budget with a retriable error.
-import { createKafkaTransport, describeTransportConformance, isTransportError } from "@facsimile/bus";
+import { createKafkaTransport, isTransportError } from "@facsimile/bus";
+import { describeTransportConformance } from "@facsimile/bus/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 

@@ -48,9 +48,10 @@ export async function runFacsimile(
   return { code, stdout, stderr };
 }
 
-/** The environment a command sees, without a FACSIMILE_LAKE of the developer's that would move the default lake. */
+/** The environment a command sees, without a FACSIMILE_LAKE or FACSIMILE_HOME of the developer's that would move
+ * the default lake. */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
-  const { FACSIMILE_LAKE: _, ...rest } = process.env;
+  const { FACSIMILE_LAKE: _, FACSIMILE_HOME: __, ...rest } = process.env;
   return { ...rest, ...extra };
 }
 

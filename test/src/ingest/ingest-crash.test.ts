@@ -9,16 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLocalTransport, createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
+import { mergeAppId, readMergePosition, readSinkHead } from "@facsimile/ingest";
 import {
   generateWorkload,
   lwwOracle,
-  mergeAppId,
   publishWorkload,
-  readMergePosition,
-  readSinkHead,
   seededRandom,
   verifyTables,
-} from "@facsimile/ingest";
+} from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { offloadUri } from "@facsimile/protocol";

@@ -13,17 +13,21 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { waitFor } from "@facsimile/core/testing";
 import {
   createIngestWorker,
   createStaticIngestDirectory,
   DLQ_HEADERS,
+  REROUTED_FROM_HEADER,
+} from "@facsimile/ingest";
+import {
   generateWorkload,
   lwwOracle,
   publishWorkload,
-  REROUTED_FROM_HEADER,
+  untilCaughtUp,
   verifyTables,
   type WorkloadRecord,
-} from "@facsimile/ingest";
+} from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import type { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
@@ -37,7 +41,7 @@ import { encodeEntity, type JiraProjectInput, loadDefaultRegistry } from "@facsi
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueName } from "../helpers.js";
-import { kafkaTransport, s3Store, uniqueRegion, untilCaughtUp } from "./ingest-support.js";
+import { kafkaTransport, s3Store, uniqueRegion } from "./ingest-support.js";
 
 const registry = loadDefaultRegistry();
 const PROJECT = registry.entity("JiraProject");
@@ -102,8 +106,10 @@ async function readTopic(transport: Transport, topic: string, count: number): Pr
       seen.push(...b.messages);
     },
   });
-  const deadline = Date.now() + 30_000;
-  while (seen.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(`${count} messages on ${topic}`, () => seen.length >= count, {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   await new Promise((r) => setTimeout(r, 500));
   await consumer.stop();
   return seen;
@@ -245,7 +251,7 @@ describe("dead letters, re-routes and drops on real Kafka and MinIO", () => {
         deliveries: good.deliveries.slice(half),
         offloads: [],
       });
-      await untilCaughtUp(worker, 90_000);
+      await untilCaughtUp(worker, { timeoutMs: 90_000, intervalMs: 200 });
     } finally {
       await worker.stop();
     }

@@ -6,14 +6,14 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRegionTopics, recordsTopic, type Transport } from "@facsimile/bus";
+import { createIngestWorker, serveMetrics } from "@facsimile/ingest";
 import {
-  createIngestWorker,
   generateWorkload,
   lwwOracle,
   publishWorkload,
-  serveMetrics,
+  untilCaughtUp,
   verifyTables,
-} from "@facsimile/ingest";
+} from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import type { S3ObjectStore } from "@facsimile/object-store/s3";
 import { offloadUri } from "@facsimile/protocol";
@@ -21,7 +21,7 @@ import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueName } from "../helpers.js";
-import { kafkaTransport, s3Store, uniqueRegion, untilCaughtUp } from "./ingest-support.js";
+import { kafkaTransport, s3Store, uniqueRegion } from "./ingest-support.js";
 
 const registry = loadDefaultRegistry();
 
@@ -81,7 +81,7 @@ describe("ingest worker on real Kafka and MinIO", () => {
         });
         await new Promise((r) => setTimeout(r, 300));
       }
-      await untilCaughtUp(worker, 120_000);
+      await untilCaughtUp(worker, { timeoutMs: 120_000, intervalMs: 200 });
       const text = await (await fetch(metrics.url)).text();
       expect(text).toMatch(
         new RegExp(

@@ -1,7 +1,6 @@
 // Shared set-up of the ingest integration tests: a Kafka transport and an S3 store on the real services, each
 // test on its own region (so its own topics) and bucket prefix, and a wait for a worker to catch up.
 import { createKafkaTransport, type Transport } from "@facsimile/bus";
-import type { IngestWorker } from "@facsimile/ingest";
 import { S3ObjectStore } from "@facsimile/object-store/s3";
 import { services, uniqueName } from "../helpers.js";
 
@@ -33,13 +32,4 @@ export function s3Store(): S3ObjectStore {
     forcePathStyle: true,
     credentials: { accessKeyId: s.s3.accessKeyId, secretAccessKey: s.s3.secretAccessKey },
   });
-}
-
-export async function untilCaughtUp(worker: IngestWorker, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await worker.caughtUp())) {
-    if (Date.now() > deadline)
-      throw new Error(`worker not caught up after ${timeoutMs} ms: ${JSON.stringify(worker.progress())}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -6,17 +6,19 @@ import { join } from "node:path";
 import { runCli } from "@facsimile/cli";
 import { S3ObjectStore } from "@facsimile/object-store/s3";
 import {
-  describeSandboxConformance,
-  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
-  type ExampleLake,
-  openExampleLake,
   openQueryEngine,
   parseWorkspaceTokens,
   type QueryEngine,
   type QueryServer,
-  type SandboxSurface,
   startQueryServer,
 } from "@facsimile/query";
+import {
+  describeSandboxConformance,
+  EXPECTED_ISSUES_RESOLVED_PER_MONTH,
+  type ExampleLake,
+  openExampleLake,
+  type SandboxSurface,
+} from "@facsimile/query/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { services, uniqueName } from "../helpers.js";
 

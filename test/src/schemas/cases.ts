@@ -1,7 +1,7 @@
 // The evolution cases of the expand-contract tests: each edits a copy of the base repository the way a
 // pull request would, and says which rules must fire (none for a compliant change) and the exit code.
 // The same cases feed the buf differential test.
-import type { RuleId } from "@facsimile/schemas";
+import type { RuleId } from "@facsimile/schemas-compiler";
 import { DSL, deleteSource, editLockfile, editSource, type SchemaRepo, writeSource } from "./fixture.js";
 
 export interface EvolutionCase {

@@ -2,7 +2,7 @@
 // overrides, a change committed on a branch, and the usage errors that exit 2.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { compileSchemasDir } from "@facsimile/schemas";
+import { compileSchemasDir } from "@facsimile/schemas-compiler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyRepo, createBaseRepo, editSource, git, removeRepo, type SchemaRepo } from "./fixture.js";
 import { checkJson, runFacsimile } from "./run-check.js";

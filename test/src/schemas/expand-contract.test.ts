@@ -2,7 +2,7 @@
 // `facsimile schemas check --against HEAD`. Each case also runs `buf breaking` (WIRE_JSON) on the
 // generated protos: whatever buf calls breaking, the check must not let through.
 import { join } from "node:path";
-import { compileSchemasDir, RULE_IDS } from "@facsimile/schemas";
+import { compileSchemasDir, RULE_IDS } from "@facsimile/schemas-compiler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BufIssue, bufBreaking } from "./buf.js";
 import { ALL_CASES, BREAKING, COMPLIANT, type EvolutionCase, UNCOMPILED } from "./cases.js";

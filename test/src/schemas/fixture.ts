@@ -5,7 +5,12 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { compileSchemas, compileSchemasDir, GENERATED_PATHS, type Lockfile } from "@facsimile/schemas";
+import {
+  compileSchemas,
+  compileSchemasDir,
+  GENERATED_PATHS,
+  type Lockfile,
+} from "@facsimile/schemas-compiler";
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 // Runs `facsimile schemas check` in-process on a case repository and parses its JSON-lines output.
 import { runCli } from "@facsimile/cli";
-import type { Finding } from "@facsimile/schemas";
+import type { Finding } from "@facsimile/schemas-compiler";
 
 export interface CheckLine extends Partial<Finding> {
   readonly type:

@@ -5,7 +5,7 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeTransportConformance } from "../conformance.js";
+import { describeTransportConformance } from "../../testing/transport-conformance.js";
 import type { ConsumedMessage, ConsumeOptions, Transport } from "../types.js";
 import { LocalLayout } from "./local-layout.js";
 import { createLocalTransport } from "./local-transport.js";

@@ -10,9 +10,9 @@ import {
   formatCheckReport,
   REPORT_FORMATS,
   type ReportFormat,
-} from "@facsimile/schemas";
+  resolveSchemasDir,
+} from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
-import { resolveSchemasDir } from "../../schemas-dir.js";
 
 const usage = `usage: facsimile schemas check --against <git-ref> [--format text|json|github] [--schemas-dir <dir>]
                                [--overrides <file>]

@@ -3,9 +3,13 @@
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { isFacsimileError } from "@facsimile/core";
-import { compileSchemasDir, formatDiagnostic, SchemaCompileError } from "@facsimile/schemas";
+import {
+  compileSchemasDir,
+  formatDiagnostic,
+  resolveSchemasDir,
+  SchemaCompileError,
+} from "@facsimile/schemas-compiler";
 import { type CliCommand, EXIT } from "../../command.js";
-import { resolveSchemasDir } from "../../schemas-dir.js";
 
 const usage = `usage: facsimile schemas compile [--schemas-dir <dir>] [--check]
 

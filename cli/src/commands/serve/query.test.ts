@@ -3,12 +3,12 @@
 // (The whole sandbox suite over HTTP runs in query/src/server/start-query-server.test.ts.)
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ISSUES_RESOLVED_PER_MONTH } from "@facsimile/query";
 import {
   EXPECTED_ISSUES_RESOLVED_PER_MONTH,
   type ExampleLake,
-  ISSUES_RESOLVED_PER_MONTH,
   openExampleLake,
-} from "@facsimile/query";
+} from "@facsimile/query/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import command, { type ServeCliIo } from "./query.js";
 

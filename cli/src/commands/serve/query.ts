@@ -4,12 +4,9 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isIntegerInRange } from "@facsimile/core";
+import { DEFAULT_HOME_DIR, HOME_ENV, isIntegerInRange, LAKE_ENV, lakeLocation } from "@facsimile/core";
 import {
-  DEFAULT_LAKE_DIR,
   isQueryError,
-  LAKE_ENV,
-  lakeLocation,
   limitsFromFlags,
   loadWorkspaceTokens,
   openQueryEngine,
@@ -34,7 +31,8 @@ Each request runs in a fresh sandbox that sees only that workspace's live rows o
 
   --tokens <file>        JSON {"workspaces": {"<workspace>": "<token>" | "sha256:<hex>" | [...]}}
                          (default: $${TOKENS_ENV})
-  --lake <path|url>      the lake root (default: $${LAKE_ENV}, else ./${DEFAULT_LAKE_DIR})
+  --lake <path|url>      the lake root (default: $${LAKE_ENV}, else $${HOME_ENV}/lake,
+                         else ./${DEFAULT_HOME_DIR}/lake)
   --host <host>          address to listen on (default ${QUERY_SERVER_DEFAULTS.host})
   --port <n>             port (default ${QUERY_SERVER_DEFAULTS.port}; 0 picks a free one)
   --max-concurrent <n>   sessions at once (default ${QUERY_SERVER_DEFAULTS.maxConcurrent})

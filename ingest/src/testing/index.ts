@@ -1,0 +1,20 @@
+// @facsimile/ingest/testing: test and benchmark support. Generated workloads with their last-writer-wins oracle,
+// the table check, and waiting for a worker to catch up.
+
+export {
+  DEFAULT_UNTIL_CAUGHT_UP_OPTIONS,
+  type UntilCaughtUpOptions,
+  untilCaughtUp,
+} from "./until-caught-up.js";
+export { type VerifyTablesInput, type VerifyTablesResult, verifyTables } from "./verify-tables.js";
+export {
+  DEFAULT_WORKLOAD_OPTIONS,
+  deliveryMessage,
+  generateWorkload,
+  lwwOracle,
+  publishWorkload,
+  seededRandom,
+  type Workload,
+  type WorkloadOptions,
+  type WorkloadRecord,
+} from "./workload.js";
