@@ -11,6 +11,10 @@ import { FacsimileError, type FacsimileErrorOptions } from "@facsimile/core";
  * - OFFLOAD_CORRUPT: the offloaded bytes do not match the pointer's size or sha256;
  * - ENTITY_UNDECODABLE: the payload bytes are not a valid message of the entity;
  * - UNKNOWN_WORKSPACE: the workspace directory does not know the workspace (when configured to dead-letter);
+ * - INVALID_ENVELOPE: the envelope breaks the ARI rules (a workspace id the producer refuses, a resource ARI of
+ *   another workspace);
+ * - INVALID_ENTITY: the entity breaks its schema (a required field missing, an enum UNSPECIFIED, a bad ARI or
+ *   timestamp);
  * - TRANSFORM_FAILED: a transform model failed on this record.
  */
 export const DEAD_LETTER_REASONS = Object.freeze([
@@ -21,6 +25,8 @@ export const DEAD_LETTER_REASONS = Object.freeze([
   "ENTITY_UNDECODABLE",
   "UNKNOWN_WORKSPACE",
   "TRANSFORM_FAILED",
+  "INVALID_ENVELOPE",
+  "INVALID_ENTITY",
 ] as const);
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

@@ -266,6 +266,29 @@ describe("createProducer", () => {
     ).rejects.toBeInstanceOf(ProducerClosedError);
   });
 
+  it("refuses a timestamp outside protobuf's range and a string with a lone surrogate, naming the field", async () => {
+    const p = producer();
+    const change = (value: JiraIssueInput) => ({
+      workspaceId: "ws-1",
+      resourceAri: "ari:cloud:jira:ws-1:issue/1",
+      value,
+    });
+    const far = await p
+      .publish("JiraIssue", change({ ...issue(1), createdAt: new Date(8_639_999_000_000_000) }))
+      .catch((e: unknown) => e);
+    expect(far).toBeInstanceOf(ValidationError);
+    expect((far as ValidationError).issues.map((i) => i.path)).toEqual(["value.createdAt"]);
+    expect((far as Error).message).toMatch(/outside the range of a protobuf Timestamp/);
+    const lone = await p
+      .publish("JiraIssue", change(issue(1, "broken \uD800 text")))
+      .catch((e: unknown) => e);
+    expect(lone).toBeInstanceOf(ValidationError);
+    expect((lone as Error).message).toMatch(/lone UTF-16 surrogate/);
+    await p.flush();
+    expect(await published()).toBe(0n);
+    await p.close();
+  });
+
   it("makes publish wait while the bytes in flight are over the bound", async () => {
     const p = producer({ lingerMs: 60_000, maxBytesInFlight: 1 });
     const change = (i: number) => ({

@@ -43,7 +43,12 @@ export {
   OffloadUnresolvableError,
   RecordDecodeError,
 } from "./errors.js";
-export { fetchVerifiedOffload } from "./offload/fetch-verified-offload.js";
+export {
+  fetchVerifiedOffload,
+  MAX_OFFLOAD_KEY_BYTES,
+  MAX_OFFLOAD_KEY_SEGMENT_BYTES,
+  offloadKeyProblem,
+} from "./offload/fetch-verified-offload.js";
 export {
   keyOfOffloadUri,
   OFFLOAD_CONTENT_TYPE,

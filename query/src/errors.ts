@@ -19,7 +19,9 @@ export type RejectionCode =
   | "MULTIPLE_STATEMENTS"
   | "STATEMENT_NOT_ALLOWED"
   | "FUNCTION_NOT_ALLOWED"
-  | "FILE_ACCESS_NOT_ALLOWED";
+  | "FILE_ACCESS_NOT_ALLOWED"
+  | "TABLE_NOT_ALLOWED"
+  | "TABLE_UNAVAILABLE";
 
 /** The statement breaks the sandbox's rules (not a SELECT, several statements, file access, ...). Nothing ran. */
 export class QueryRejectedError extends QueryError {
@@ -62,7 +64,7 @@ export class QuerySqlError extends QueryError {
 /** A region, workspace or option that cannot be used (bad name, unknown region, bad limit). */
 export class QueryArgumentError extends QueryError {
   constructor(
-    code: "INVALID_ARGUMENT" | "REGION_NOT_FOUND",
+    code: "INVALID_ARGUMENT" | "REGION_NOT_FOUND" | "LAKE_NOT_FOUND",
     message: string,
     context: Readonly<Record<string, unknown>> = {},
   ) {

@@ -61,12 +61,19 @@ export {
   type QueryEngine,
   type QueryEngineOptions,
 } from "./open-query-engine.js";
-export { checkStatement } from "./sandbox/check-statement.js";
+export { type CheckedStatement, checkStatement } from "./sandbox/check-statement.js";
 export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
-export { resolveSandboxOptions, SANDBOX_DEFAULTS, type SandboxOptions } from "./sandbox/sandbox-options.js";
 export {
+  resolveSandboxOptions,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  sizeBytes,
+} from "./sandbox/sandbox-options.js";
+export {
+  ALLOWED_SYSTEM_VIEWS,
   ALLOWED_TABLE_FUNCTIONS,
   DENIED_SCALAR_FUNCTIONS,
+  type PolicyContext,
   type PolicyViolation,
   policyViolations,
 } from "./sandbox/statement-policy.js";
@@ -93,3 +100,4 @@ export {
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
+export type { QueryRows, QueryStream } from "./session/query-stream.js";

@@ -6,6 +6,7 @@ export interface LimitFlags {
   readonly "timeout-ms"?: string | undefined;
   readonly "max-rows"?: string | undefined;
   readonly "memory-limit"?: string | undefined;
+  readonly "process-memory-limit"?: string | undefined;
   readonly threads?: string | undefined;
 }
 
@@ -24,6 +25,7 @@ export function limitsFromFlags(flags: LimitFlags): Partial<SandboxOptions> | st
   if (typeof rows === "number") out.maxRows = rows;
   if (typeof threads === "number") out.threads = threads;
   if (flags["memory-limit"] !== undefined) out.memoryLimit = flags["memory-limit"];
+  if (flags["process-memory-limit"] !== undefined) out.processMemoryLimit = flags["process-memory-limit"];
   const checked = resolveSandboxOptions(out);
   return typeof checked === "string" ? checked : out;
 }

@@ -2,6 +2,7 @@
 // then the output formats, stored examples, piped SQL, the interactive prompt and usage errors.
 import { PassThrough } from "node:stream";
 import {
+  describeHostileQueries,
   describeSandboxConformance,
   type ExampleLake,
   openExampleLake,
@@ -63,9 +64,10 @@ function stdinOf(text: string, tty: boolean): QueryCliIo["stdin"] {
   return Object.assign(stream, { isTTY: tty });
 }
 
-const surface: SandboxSurface = {
+/** The command line as a sandbox surface, with these limit flags. */
+const cliSurface = (limits: readonly string[]): SandboxSurface => ({
   async query(workspace, sql) {
-    const r = await cli([...base(workspace), "--format", "json", "--timeout-ms", "1000", "--", sql]);
+    const r = await cli([...base(workspace), "--format", "json", ...limits, "--", sql]);
     if (r.exit === 0) {
       const body = JSON.parse(r.stdout) as { columns: { name: string }[]; rows: unknown[][] };
       return {
@@ -80,7 +82,18 @@ const surface: SandboxSurface = {
     expect(m, r.stderr).not.toBeNull();
     return { ok: false, code: m?.[1] ?? "", message: m?.[2] ?? "", raw: r.stdout + r.stderr };
   },
-};
+});
+const surface = cliSurface(["--timeout-ms", "1000"]);
+
+describeHostileQueries(
+  "command line",
+  () => ({
+    surface: cliSurface(["--timeout-ms", "2000", "--process-memory-limit", "768MB"]),
+    tables: lake.tables,
+    secrets: [lake.dir],
+  }),
+  { describe, it },
+);
 
 describeSandboxConformance(
   "facsimile query (CLI), local lake",
@@ -165,7 +178,7 @@ describe("facsimile query", () => {
     expect(r.stdout).not.toContain("never run");
   });
 
-  it("finds the lake through FACSIMILE_LAKE, and says which lake has no such region", async () => {
+  it("finds the lake through FACSIMILE_LAKE, and says when the lake folder is missing", async () => {
     const r = await cli(["--region", lake.region, "--workspace", "ws-alpha", "SELECT 42"], {
       env: { FACSIMILE_LAKE: lake.location },
     });
@@ -180,7 +193,9 @@ describe("facsimile query", () => {
       "SELECT 1",
     ]);
     expect(missing.exit).toBe(1);
-    expect(missing.stderr).toMatch(/REGION_NOT_FOUND: .*\(lake: file:\/\/.*\/elsewhere\)/);
+    expect(missing.stderr).toMatch(
+      /LAKE_NOT_FOUND: the lake folder does not exist: .*\(lake: file:\/\/.*\/elsewhere\)/,
+    );
   });
 
   it("answers usage errors with exit code 2 and the usage text", async () => {

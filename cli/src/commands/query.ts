@@ -36,6 +36,8 @@ statement with ';', .help for commands), else the SQL is read from stdin.
   --timeout-ms <n>       time limit of one query (default 30000)
   --max-rows <n>         rows returned at most (default 10000)
   --memory-limit <size>  memory of the session's DuckDB (default 512MB)
+  --process-memory-limit <size>
+                         hard cap of the session's sandbox process (default 2GB)
   --threads <n>          threads of the session's DuckDB (default 2)
 
 An s3:// lake takes S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY from the environment.
@@ -56,6 +58,7 @@ interface Flags {
   "timeout-ms"?: string;
   "max-rows"?: string;
   "memory-limit"?: string;
+  "process-memory-limit"?: string;
   threads?: string;
 }
 
@@ -79,6 +82,7 @@ const command: CliCommand = {
           "timeout-ms": { type: "string" },
           "max-rows": { type: "string" },
           "memory-limit": { type: "string" },
+          "process-memory-limit": { type: "string" },
           threads: { type: "string" },
         },
         allowPositionals: true,
@@ -139,7 +143,10 @@ function failure(io: CliIo, err: unknown, engine?: QueryEngine): number {
     }
     throw err;
   }
-  const where = err.code === "REGION_NOT_FOUND" && engine !== undefined ? ` (lake: ${engine.lake})` : "";
+  const where =
+    (err.code === "REGION_NOT_FOUND" || err.code === "LAKE_NOT_FOUND") && engine !== undefined
+      ? ` (lake: ${engine.lake})`
+      : "";
   io.stderr(`facsimile query: ${err.code}: ${err.message}${where}\n`);
   return err.code === "INVALID_ARGUMENT" ? EXIT.USAGE : EXIT.FAILED;
 }

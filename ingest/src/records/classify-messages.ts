@@ -1,6 +1,7 @@
 // Step 1 and 2 of a micro-batch: decode every new message through the bus decode API (offloaded payloads are
 // fetched and verified) and decide what becomes of it: accepted for the sink, dead-lettered with a reason,
-// re-routed to the region its workspace lives in now, or dropped (counted). The result is a plain plan; this
+// re-routed to the region its workspace lives in now, or dropped (counted). Ingest checks the envelope and the
+// entity itself (validate-record.ts): what only the producer checked is not trusted. The result is a plain plan; this
 // module never produces, commits or writes. Store or broker trouble is not a record's fault: it throws a
 // retriable error instead of dead-lettering good records.
 import type { ConsumedMessage } from "@facsimile/bus";
@@ -9,6 +10,7 @@ import { workspaceKey } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DeadLetterReason, DropReason } from "../errors.js";
+import { entityProblem, envelopeProblem } from "./validate-record.js";
 
 /** A record that goes to the sink: its message, the decoded envelope and payload, and its flat entity row. */
 export interface AcceptedRecord {
@@ -72,6 +74,8 @@ const DECODER_REASONS: Readonly<Record<string, DeadLetterReason>> = Object.freez
   UNKNOWN_ENTITY: "UNKNOWN_ENTITY",
   OFFLOAD_UNRESOLVABLE: "OFFLOAD_MISSING",
   OFFLOAD_INTEGRITY: "OFFLOAD_CORRUPT",
+  // A pointer naming a key the store refuses, should a store refuse one the decoder let through.
+  INVALID_OBJECT_KEY: "OFFLOAD_MISSING",
 });
 
 type Outcome =
@@ -101,6 +105,8 @@ async function classifyOne(
     return deadLetter(message, reason, err);
   }
   const envelope = decoded.envelope;
+  const badEnvelope = envelopeProblem(decoded, workspaceId);
+  if (badEnvelope !== undefined) return deadLetter(message, badEnvelope.reason, badEnvelope.detail);
   if (deps.directory !== undefined) {
     const home = deps.directory.regionOf(workspaceId);
     if (home === undefined) {
@@ -122,6 +128,8 @@ async function classifyOne(
     } catch (err) {
       return deadLetter(message, "ENTITY_UNDECODABLE", err);
     }
+    const badEntity = entityProblem(deps.registry, decoded);
+    if (badEntity !== undefined) return deadLetter(message, badEntity.reason, badEntity.detail);
   } else if (!envelope.isTombstone) {
     return deadLetter(message, "ENTITY_UNDECODABLE", "a record without payload must be a tombstone");
   }

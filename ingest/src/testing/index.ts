@@ -1,6 +1,7 @@
 // @facsimile/ingest/testing: test and benchmark support. Generated workloads with their last-writer-wins oracle,
-// the table check, and waiting for a worker to catch up.
+// the table check, waiting for a worker to catch up, and the poison records ingest must dead-letter.
 
+export { type PoisonRecord, poisonRecords, projectRecord, projectValue } from "./poison-records.js";
 export {
   DEFAULT_UNTIL_CAUGHT_UP_OPTIONS,
   type UntilCaughtUpOptions,

@@ -145,9 +145,14 @@ describe("loadSnapshot", () => {
     await expect(loadSnapshot(table, { version: 7 })).rejects.toThrow(/version 5 .* is missing/);
   });
 
-  it("names the version of a corrupt checkpoint", async () => {
+  it("replays the JSON commits past a corrupt checkpoint, and names its version when they are gone", async () => {
     const table = await history(11);
+    const intact = await loadSnapshot(table);
     await lake.store.put(checkpointKey(table, 10), new TextEncoder().encode("not parquet"));
+    const replayed = await loadSnapshot(table);
+    expect(replayed.version).toBe(11);
+    expect([...replayed.files.keys()].sort()).toEqual([...intact.files.keys()].sort());
+    await lake.store.delete(commitKey(table, 3));
     const err = await loadSnapshot(table).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LogCorruptError);
     expect((err as LogCorruptError).version).toBe(10);

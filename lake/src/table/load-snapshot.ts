@@ -2,7 +2,12 @@
 // `_last_checkpoint` hint and a listing), then every commit after it, which must all be there. Time travel by
 // version or by timestamp. Read-only: it never repairs or writes the log.
 import { isIntegerInRange } from "@facsimile/core";
-import { LogVersionMissingError, TableNotFoundError, VersionNotFoundError } from "../errors.js";
+import {
+  LogCorruptError,
+  LogVersionMissingError,
+  TableNotFoundError,
+  VersionNotFoundError,
+} from "../errors.js";
 import type { Action } from "./actions.js";
 import { commitKey } from "./log-paths.js";
 import { readCheckpoint, readLastCheckpoint } from "./read-checkpoint.js";
@@ -80,7 +85,20 @@ async function replay(table: Table, listing: LogListing, wanted: number | undefi
     versions.push(v);
   }
   const builder = new SnapshotBuilder(table.url);
-  if (checkpoint !== undefined) builder.apply(await readCheckpoint(table, checkpoint));
+  if (checkpoint !== undefined) {
+    let actions: Action[];
+    try {
+      actions = await readCheckpoint(table, checkpoint);
+    } catch (err) {
+      // A checkpoint is only a shortcut: when it is damaged (a writer killed mid-upload, a truncated copy) and
+      // the commits it summarizes are still there, replay those instead. Without them the error stands.
+      if (!(err instanceof LogCorruptError)) throw err;
+      const full = await listLog(table, 0);
+      for (let v = 0; v <= checkpoint; v++) if (!full.commits.has(v)) throw err;
+      return replay(table, { ...full, checkpoints: full.checkpoints.filter((c) => c < checkpoint) }, wanted);
+    }
+    builder.apply(actions);
+  }
   const commits = await mapLimited(versions, READ_CONCURRENCY, (v) => readCommit(table, v));
   let timestamp = listing.commits.get(target)?.lastModified ?? 0;
   commits.forEach((actions: Action[], i) => {

@@ -1,13 +1,29 @@
 // Where offloaded payloads are fetched and verified: the pointer's URI must lie inside the decoder's object store,
 // the object must exist (fetched with retries while the store is unavailable), and its bytes must have the
-// pointer's size and sha256. A missing or mismatching object is a typed, non-retriable error: the record belongs
-// in the dead-letter topic.
+// pointer's size and sha256. A missing or mismatching object, or a key the store would refuse (`..`, `//`, a
+// backslash, a name too long), is a typed, non-retriable error: the record belongs in the dead-letter topic, it
+// never stops the region.
 import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
-import type { ObjectStore } from "@facsimile/object-store";
+import { keyProblem, type ObjectStore } from "@facsimile/object-store";
 import { sha256Hex } from "../envelope/payload-hash.js";
 import type { OffloadPointer } from "../envelope/record.js";
 import { OffloadIntegrityError, OffloadUnresolvableError } from "../errors.js";
 import { keyOfOffloadUri } from "./offload-location.js";
+
+/** Longest offload key accepted, in UTF-8 bytes (S3's limit), and longest segment (file systems' NAME_MAX). */
+export const MAX_OFFLOAD_KEY_BYTES = 1024;
+export const MAX_OFFLOAD_KEY_SEGMENT_BYTES = 255;
+
+/** Why the store would refuse `key` (or fail on it), or undefined when it is fine. */
+export function offloadKeyProblem(key: string): string | undefined {
+  const problem = keyProblem(key);
+  if (problem !== undefined) return problem;
+  if (Buffer.byteLength(key, "utf8") > MAX_OFFLOAD_KEY_BYTES)
+    return `longer than ${MAX_OFFLOAD_KEY_BYTES} bytes`;
+  if (key.split("/").some((s) => Buffer.byteLength(s, "utf8") > MAX_OFFLOAD_KEY_SEGMENT_BYTES))
+    return `a segment longer than ${MAX_OFFLOAD_KEY_SEGMENT_BYTES} bytes`;
+  return undefined;
+}
 
 /** The bytes `pointer` points at, after checking their size and sha256 against it. */
 export async function fetchVerifiedOffload(
@@ -19,14 +35,23 @@ export async function fetchVerifiedOffload(
   const key = keyOfOffloadUri(store, pointer.uri);
   if (key === undefined)
     throw new OffloadUnresolvableError(pointer.uri, store.url, "is outside the object store");
+  const problem = offloadKeyProblem(key);
+  if (problem !== undefined)
+    throw new OffloadUnresolvableError(
+      pointer.uri.slice(0, 300),
+      store.url,
+      `names an invalid key (${problem})`,
+    );
   let bytes: Uint8Array;
   try {
     bytes = await retryWithinBudget(() => store.get(key), retry);
   } catch (err) {
     const cause = err instanceof RetryExhausted ? err.cause : err;
-    if ((cause as { code?: unknown }).code === "OBJECT_NOT_FOUND") {
+    const code = (cause as { code?: unknown }).code;
+    if (code === "OBJECT_NOT_FOUND")
       throw new OffloadUnresolvableError(pointer.uri, store.url, "points to a missing object", cause);
-    }
+    if (code === "INVALID_OBJECT_KEY")
+      throw new OffloadUnresolvableError(pointer.uri.slice(0, 300), store.url, "names an invalid key", cause);
     throw cause;
   }
   if (bytes.length !== pointer.sizeBytes) {

@@ -1,5 +1,7 @@
 // A region's catalog: every target table under `regions/<region>/tables/` with its latest snapshot, loaded
-// through the lake's reader. Read-only: it never writes to the lake, and holds no analyst SQL.
+// through the lake's reader. One table whose log cannot be read is set aside (`unreadable`, with the reason for
+// operators); the others stay queryable. Read-only: it never writes to the lake, and holds no analyst SQL.
+import { stat } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   loadSnapshot,
@@ -10,7 +12,7 @@ import {
   type Table,
   TableNotFoundError,
 } from "@facsimile/lake";
-import type { ObjectStore } from "@facsimile/object-store";
+import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
 import { QueryArgumentError } from "../errors.js";
 import { listRegionTables } from "./list-region-tables.js";
 
@@ -27,6 +29,8 @@ export interface RegionCatalog {
   readonly lake: string;
   /** Sorted by name. */
   readonly tables: readonly CatalogTable[];
+  /** Tables whose log could not be read, and why (operators' information: the reason may name lake paths). */
+  readonly unreadable: readonly { readonly name: string; readonly reason: string }[];
 }
 
 export interface CatalogOptions {
@@ -50,8 +54,15 @@ export async function loadRegionCatalog(
       `invalid region ${JSON.stringify(region)}: expected lowercase letters, digits and dashes (e.g. eu-west-1)`,
       { region },
     );
+  if (store instanceof LocalObjectStore && !(await isDirectory(store.root)))
+    throw new QueryArgumentError(
+      "LAKE_NOT_FOUND",
+      "the lake folder does not exist: check --lake (or $FACSIMILE_LAKE); the ingest worker creates it",
+      { lake: store.url },
+    );
   const names = options.tables ?? (await listRegionTables(store, region));
   const tables: CatalogTable[] = [];
+  const unreadable: { name: string; reason: string }[] = [];
   for (const name of [...names].sort()) {
     const table = openTable(store, regionLayout.table(region, name), duckdb, {
       cacheDir: options.cacheDir,
@@ -61,14 +72,24 @@ export async function loadRegionCatalog(
       tables.push({ name, table, snapshot: await loadSnapshot(table) });
     } catch (err) {
       // A folder without a Delta log is not a table (yet): a writer may be creating it.
-      if (!(err instanceof TableNotFoundError)) throw err;
+      if (err instanceof TableNotFoundError) continue;
+      // Store trouble is not the table's fault: the whole session fails and may be retried.
+      if ((err as { retriable?: unknown }).retriable === true) throw err;
+      unreadable.push({ name, reason: err instanceof Error ? err.message : String(err) });
     }
   }
-  if (tables.length === 0)
+  if (tables.length === 0 && unreadable.length === 0)
     throw new QueryArgumentError(
       "REGION_NOT_FOUND",
       `region ${JSON.stringify(region)} has no tables in this lake: check the region name`,
       { region },
     );
-  return { region, lake: store.url, tables };
+  return { region, lake: store.url, tables, unreadable };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

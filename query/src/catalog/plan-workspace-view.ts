@@ -14,6 +14,12 @@ export interface WorkspaceViewOptions {
   readonly hiddenColumns: readonly string[];
   /** Columns whose names start with this are internal too ("" hides nothing by prefix). */
   readonly hiddenColumnPrefix: string;
+  /**
+   * The row's own record of its workspace (the envelope's workspace ARI), a second fence besides the partition
+   * value: when the table has this column, only rows whose value is `workspaceAriPrefix + workspace` are shown.
+   */
+  readonly workspaceAriColumn: string;
+  readonly workspaceAriPrefix: string;
 }
 
 export const WORKSPACE_VIEW_DEFAULTS: Readonly<WorkspaceViewOptions> = Object.freeze({
@@ -26,6 +32,8 @@ export const WORKSPACE_VIEW_DEFAULTS: Readonly<WorkspaceViewOptions> = Object.fr
     "envelope_fields_payload_hash",
   ]),
   hiddenColumnPrefix: "_",
+  workspaceAriColumn: "envelope_fields_workspace_id_value",
+  workspaceAriPrefix: "ari:cloud:platform::workspace/",
 });
 
 /** Workspace ids: letters, digits and `._:-`, at most 128 characters (ids and ARIs' id parts fit). */
@@ -63,6 +71,8 @@ export interface SkippedTablePlan {
   readonly kind: "skipped";
   readonly name: string;
   readonly reason: string;
+  /** The table's log could not be read (the reason may name lake paths: operators only). */
+  readonly unreadable?: true;
 }
 
 export function planWorkspaceView(
@@ -95,6 +105,13 @@ export function planWorkspaceView(
       )
     : snapshot.files;
   const filters = [`${quoteIdent(o.workspaceColumn)} = ${quoteLiteral(workspace)}`];
+  const ariColumn = fields.find((f) => f.name === o.workspaceAriColumn);
+  if (ariColumn !== undefined) {
+    // Fail closed: a workspace ARI we cannot compare as text would let rows of unknown origin through.
+    if (ariColumn.type !== "string")
+      return { kind: "skipped", name, reason: `${o.workspaceAriColumn} is not VARCHAR` };
+    filters.push(`${quoteIdent(o.workspaceAriColumn)} = ${quoteLiteral(o.workspaceAriPrefix + workspace)}`);
+  }
   const tombstone = fields.find((f) => f.name === o.tombstoneColumn);
   if (tombstone !== undefined) {
     // Fail closed: a tombstone flag we cannot read as a boolean would let deleted rows through.

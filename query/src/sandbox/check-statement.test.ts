@@ -16,8 +16,10 @@ afterAll(() => {
   instance.closeSync();
 });
 
-async function codeOf(sql: string, maxSqlBytes = 10_000): Promise<string> {
-  const err = await checkStatement(connection, sql, maxSqlBytes).then(
+const SESSION = { tables: new Set(["t", "u"]), unavailable: new Set(["broken"]) };
+
+async function codeOf(sql: string, maxSqlBytes = 10_000, context = SESSION): Promise<string> {
+  const err = await checkStatement(connection, sql, maxSqlBytes, context).then(
     () => "ALLOWED",
     (e: unknown) => {
       expect(e).toBeInstanceOf(QueryError);
@@ -86,6 +88,46 @@ describe("checkStatement", () => {
     expect(await codeOf(";;")).toBe("EMPTY_QUERY");
     expect(await codeOf("SELECT 'x'", 5)).toBe("QUERY_TOO_LONG");
     expect(await codeOf("SELEC 1")).toBe("QUERY_INVALID");
+  });
+
+  it("allows only the session's tables, the statement's CTEs and the catalog views that describe them", async () => {
+    for (const sql of [
+      "WITH x AS (SELECT 1) SELECT * FROM x, (WITH y AS (SELECT 2) SELECT * FROM y) AS z",
+      "SELECT * FROM T JOIN main.u USING (id)",
+      "SELECT * FROM information_schema.tables, duckdb_tables, pg_catalog.pg_class",
+      "FROM t PIVOT (sum(b) FOR a IN (1, 2))",
+    ])
+      expect(await codeOf(sql), sql).toBe("ALLOWED");
+    for (const sql of [
+      "SELECT * FROM pg_settings",
+      "SELECT * FROM system.pg_catalog.pg_settings",
+      'SELECT * FROM "DUCKDB_LOGS"',
+      "SELECT * FROM t WHERE a IN (SELECT name FROM pragma_database_list)",
+      "WITH x AS (SELECT * FROM pg_prepared_statements) SELECT * FROM x",
+    ])
+      expect(await codeOf(sql), sql).toBe("TABLE_NOT_ALLOWED");
+    expect(await codeOf("SELECT * FROM broken")).toBe("TABLE_UNAVAILABLE");
+    expect(await codeOf("SELECT * FROM other_table")).toBe("QUERY_INVALID");
+    expect(await codeOf("SELECT * FROM information_schema.pg_settings_typo")).toBe("QUERY_INVALID");
+    expect(await codeOf("SELECT current_setting('threads')")).toBe("FUNCTION_NOT_ALLOWED");
+  });
+
+  it("accepts a data-driven PIVOT in a subquery, checked word by word", async () => {
+    await connection.run("CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS a, 2 AS b, 3 AS id");
+    const ok = await checkStatement(connection, "SELECT * FROM (PIVOT t ON a USING sum(b))", 10_000, SESSION);
+    expect(ok).toEqual({ kind: "expanded-pivot", statements: 2 });
+    for (const [sql, code] of [
+      [
+        "SELECT * FROM (PIVOT (SELECT * FROM read_csv('/etc/passwd')) ON a USING sum(b))",
+        "FILE_ACCESS_NOT_ALLOWED",
+      ],
+      ["SELECT * FROM (PIVOT (SELECT * FROM pg_settings) ON a USING sum(b))", "TABLE_NOT_ALLOWED"],
+      ["SELECT current_setting('x') FROM (PIVOT t ON a USING sum(b))", "FUNCTION_NOT_ALLOWED"],
+      ["SELECT * FROM (PIVOT t ON a USING sum(b)) JOIN '/etc/hosts' ON true", "FILE_ACCESS_NOT_ALLOWED"],
+    ])
+      expect(await codeOf(sql as string), sql).toBe(code);
+    // A PIVOT statement of its own is still refused, and so is one stacked after a SELECT.
+    expect(await codeOf("PIVOT t ON a USING sum(b)")).toBe("STATEMENT_NOT_ALLOWED");
   });
 
   it("names the refused statement in its message from the first keyword", () => {

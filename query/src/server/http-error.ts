@@ -18,6 +18,7 @@ const STATUS: Readonly<Record<string, number>> = Object.freeze({
   STATEMENT_NOT_ALLOWED: 400,
   FUNCTION_NOT_ALLOWED: 400,
   FILE_ACCESS_NOT_ALLOWED: 400,
+  TABLE_NOT_ALLOWED: 400,
   QUERY_INVALID: 400,
   QUERY_FAILED: 400,
   QUERY_OUT_OF_MEMORY: 400,
@@ -26,6 +27,7 @@ const STATUS: Readonly<Record<string, number>> = Object.freeze({
   QUERY_TIMEOUT: 408,
   QUERY_INTERRUPTED: 503,
   SESSION_CLOSED: 503,
+  TABLE_UNAVAILABLE: 503,
 });
 
 export function httpError(

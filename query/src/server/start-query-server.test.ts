@@ -1,12 +1,15 @@
 // The HTTP endpoint for real: node:http on 127.0.0.1:0, example tables on local disk, one DuckDB per request.
 // The sandbox suite through HTTP, then what only HTTP has: tokens, statuses, CSV, busy, graceful close.
 import { mkdir, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { waitFor } from "@facsimile/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeExampleTables } from "../examples/example-tables.js";
 import { openQueryEngine, type QueryEngine } from "../open-query-engine.js";
 import type { QueryValue } from "../session/query-result.js";
 import { type ExampleLake, openExampleLake } from "../testing/example-lake.js";
+import { describeHostileQueries } from "../testing/hostile-queries.js";
 import { describeSandboxConformance, type SandboxSurface } from "../testing/sandbox-conformance.js";
 import { type QueryServer, startQueryServer } from "./start-query-server.js";
 import { parseWorkspaceTokens } from "./workspace-tokens.js";
@@ -14,6 +17,8 @@ import { parseWorkspaceTokens } from "./workspace-tokens.js";
 let lake: ExampleLake;
 let engine: QueryEngine;
 let server: QueryServer;
+let hostileEngine: QueryEngine;
+let hostileServer: QueryServer;
 const log: string[] = [];
 const tokenOf = (ws: string) => `token-of-${ws}-0123456789`;
 
@@ -26,8 +31,26 @@ beforeAll(async () => {
     workspaces: Object.fromEntries(lake.tables.workspaces.map((ws) => [ws, tokenOf(ws)])),
   });
   server = await startQueryServer(engine, { tokens, port: 0, log: (line) => log.push(line) });
+  hostileEngine = await openQueryEngine(lake.store, {
+    session: {
+      timeoutMs: 2_000,
+      killGraceMs: 500,
+      threads: 1,
+      tempRoot: lake.dir,
+      processMemoryLimit: "768MB",
+    },
+  });
+  hostileServer = await startQueryServer(hostileEngine, {
+    tokens,
+    port: 0,
+    maxConcurrent: 4,
+    headersTimeoutMs: 500,
+    requestTimeoutMs: 1_000,
+  });
 });
 afterAll(async () => {
+  await hostileServer?.close();
+  await hostileEngine?.close();
   await server?.close();
   await engine?.close();
   await lake?.close();
@@ -76,9 +99,9 @@ async function running(target: QueryServer): Promise<void> {
 
 const queryPath = (ws: string, region = lake.region) => `/v1/regions/${region}/workspaces/${ws}/query`;
 
-const surface: SandboxSurface = {
+const surfaceAt = (url: () => string): SandboxSurface => ({
   async query(workspace, sql) {
-    const r = await post(queryPath(workspace), { sql }, { token: tokenOf(workspace) });
+    const r = await post(queryPath(workspace), { sql }, { token: tokenOf(workspace), url: url() });
     if (r.status === 200)
       return {
         ok: true,
@@ -91,7 +114,19 @@ const surface: SandboxSurface = {
     expect(r.status).toBe(r.json.error?.code === "QUERY_TIMEOUT" ? 408 : 400);
     return { ok: false, code: r.json.error?.code ?? "", message: r.json.error?.message ?? "", raw: r.text };
   },
-};
+});
+const surface = surfaceAt(() => server.url);
+
+describeHostileQueries(
+  "HTTP endpoint",
+  () => ({
+    surface: surfaceAt(() => hostileServer.url),
+    tables: lake.tables,
+    secrets: [lake.dir],
+    rss: () => process.memoryUsage.rss(),
+  }),
+  { describe, it },
+);
 
 describeSandboxConformance(
   "HTTP endpoint, local lake",
@@ -100,6 +135,26 @@ describeSandboxConformance(
 );
 
 describe("the query endpoint", () => {
+  it("closes the socket of a client that never finishes its headers", async () => {
+    const socket = connect(hostileServer.port, "127.0.0.1");
+    const closed = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (d: Buffer) => {
+        text += d.toString("utf8");
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+    });
+    socket.write("POST /v1/regions/x/workspaces/y/query HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+    expect(await closed).toMatch(/^HTTP\/1\.1 408/);
+    const ok = await post(
+      queryPath("ws-alpha"),
+      { sql: "SELECT 1 AS one" },
+      { token: tokenOf("ws-alpha"), url: hostileServer.url },
+    );
+    expect(ok.json.rows).toEqual([[1]]);
+  });
+
   it("wants a token of the workspace: 401 without or with a wrong one, 403 with another workspace's", async () => {
     const sql = { sql: "SELECT count(*) FROM jira_issue" };
     const none = await post(queryPath("ws-alpha"), sql);
@@ -166,21 +221,24 @@ describe("the query endpoint", () => {
     expect((await (await fetch(`${server.url}/healthz`)).json()) as unknown).toEqual({ status: "ok" });
   });
 
-  it("hides why a session could not open from the client and tells the operator", async () => {
+  it("keeps a region queryable when one table's log is corrupt, hiding why from the client", async () => {
     const log0 = log.length;
+    await writeExampleTables(lake.store, "broken-1");
     const broken = join(lake.location, "regions/broken-1/tables/jira_issue/_delta_log");
     await mkdir(broken, { recursive: true });
-    await writeFile(join(broken, "00000000000000000000.json"), "{this is not a commit");
-    const r = await post(
-      queryPath("ws-alpha", "broken-1"),
-      { sql: "SELECT 1" },
-      { token: tokenOf("ws-alpha") },
-    );
+    await writeFile(join(broken, "00000000000000000003.json"), "{this is not a commit");
+    const ask = (sql: string) =>
+      post(queryPath("ws-alpha", "broken-1"), { sql }, { token: tokenOf("ws-alpha") });
+    const fine = await ask("SELECT count(*) FROM jira_project");
+    expect(fine.status).toBe(200);
+    expect(fine.json.rows).toEqual([[2]]);
+    const r = await ask("SELECT * FROM jira_issue");
     expect(r.status).toBe(503);
-    expect(r.json.error?.code).toBe("SESSION_SETUP_FAILED");
+    expect(r.json.error?.code).toBe("TABLE_UNAVAILABLE");
+    expect(r.json.error?.message).toContain("jira_issue");
     expect(r.text).not.toContain(lake.dir);
     expect(r.text).not.toMatch(/\bat .*\.ts:\d+/);
-    expect(log.slice(log0).join("\n")).toContain("internal error");
+    expect(log.slice(log0).join("\n")).toMatch(/table jira_issue of broken-1 is unreadable: .*version 3/);
   });
 
   it("turns requests away when every session slot and queue place is taken", async () => {

@@ -25,6 +25,12 @@ export interface QueryServerOptions {
   readonly maxBodyBytes: number;
   /** How long close() lets running queries finish before interrupting them, in ms. */
   readonly shutdownGraceMs: number;
+  /** A client must send its request headers within this time (slow-header clients do not hold sockets). */
+  readonly headersTimeoutMs: number;
+  /** ... and its whole request (headers and body) within this time. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this time. */
+  readonly keepAliveTimeoutMs: number;
   /** One line per request (method, path, status, code, ms) and the details of internal errors. Never SQL. */
   readonly log: (line: string) => void;
 }
@@ -36,6 +42,9 @@ export const QUERY_SERVER_DEFAULTS: Readonly<Omit<QueryServerOptions, "tokens">>
   maxQueued: 16,
   maxBodyBytes: 256 * 1024,
   shutdownGraceMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
   log: () => {},
 });
 
@@ -116,6 +125,8 @@ export async function startQueryServer(
     const ran = await limit.run(async () => {
       const session = await engine.openSession(region, workspace);
       sessions.add(session);
+      for (const t of session.skipped)
+        if (t.unreadable === true) o.log(`table ${t.name} of ${region} is unreadable: ${t.reason}`);
       // A client that goes away stops its query.
       const abandon = () => {
         if (!res.writableFinished) session.interrupt();
@@ -152,10 +163,19 @@ export async function startQueryServer(
     return sendJson(res, 200, result);
   };
 
-  const server = createServer((req, res) => {
-    const p = handle(req, res).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  });
+  const server = createServer(
+    {
+      headersTimeout: o.headersTimeoutMs,
+      requestTimeout: o.requestTimeoutMs,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+      // Node checks the two request timeouts on this interval; keep it below the shortest of them.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(o.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const p = handle(req, res).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => {

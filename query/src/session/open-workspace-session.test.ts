@@ -7,6 +7,7 @@ import { isQueryError, QueryError } from "../errors.js";
 import { EXAMPLE_ISSUE_COLUMNS, EXAMPLE_MERGE_CONFIG } from "../examples/example-tables.js";
 import { openQueryEngine, type QueryEngine } from "../open-query-engine.js";
 import { type ExampleLake, openExampleLake } from "../testing/example-lake.js";
+import { describeHostileQueries } from "../testing/hostile-queries.js";
 import { describeSandboxConformance, type SandboxSurface } from "../testing/sandbox-conformance.js";
 import type { WorkspaceSession } from "./open-workspace-session.js";
 
@@ -53,6 +54,55 @@ const surface: SandboxSurface = {
   },
 };
 
+const hostileSessions = new Map<string, WorkspaceSession>();
+let hostileEngine: QueryEngine | undefined;
+/** Sessions under small hard limits, one per workspace, kept across breaches (a killed sandbox is rebuilt). */
+const hostileSurface: SandboxSurface = {
+  async query(workspace, sql) {
+    hostileEngine ??= await openQueryEngine(lake.store, {
+      session: {
+        timeoutMs: 2_000,
+        killGraceMs: 500,
+        threads: 1,
+        tempRoot: lake.dir,
+        processMemoryLimit: "768MB",
+      },
+    });
+    let session = hostileSessions.get(workspace);
+    if (session === undefined) {
+      session = await hostileEngine.openSession(lake.region, workspace);
+      hostileSessions.set(workspace, session);
+    }
+    try {
+      const result = await session.query(sql);
+      return {
+        ok: true,
+        columns: result.columns.map((c) => c.name),
+        rows: result.rows,
+        raw: JSON.stringify(result),
+      };
+    } catch (err) {
+      if (!isQueryError(err)) throw err;
+      return { ok: false, code: err.code, message: err.message, raw: err.message };
+    }
+  },
+};
+afterAll(async () => {
+  for (const s of hostileSessions.values()) await s.close();
+  await hostileEngine?.close();
+});
+
+describeHostileQueries(
+  "library session",
+  () => ({
+    surface: hostileSurface,
+    tables: lake.tables,
+    secrets: [lake.dir],
+    rss: () => process.memoryUsage.rss(),
+  }),
+  { describe, it },
+);
+
 describeSandboxConformance(
   "library session, local lake",
   () => ({ surface, tables: lake.tables, otherWorkspaceFile: lake.otherWorkspaceFile, secrets: [lake.dir] }),
@@ -91,6 +141,34 @@ describe("workspace sessions", () => {
     const big = await session.query("SELECT 9007199254740993::BIGINT AS n, 3::BIGINT AS m");
     expect(big.rows).toEqual([["9007199254740993", 3]]);
     expect(big.truncated).toBe(false);
+  });
+
+  it("streams rows batch by batch under the row and byte limits", async () => {
+    const session = await engine.openSession(lake.region, "ws-alpha", { maxResultBytes: 100_000 });
+    try {
+      const stream = await session.stream("SELECT range AS n FROM range(5000)", { maxRows: 4500 });
+      expect(stream.columns).toEqual([{ name: "n", type: "BIGINT" }]);
+      const batches: number[] = [];
+      let last = -1;
+      for await (const rows of stream) {
+        batches.push(rows.length);
+        for (const [n] of rows) expect(n).toBe(++last);
+      }
+      expect(batches.length).toBeGreaterThan(1);
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(4500);
+      expect(await stream.done).toMatchObject({ rowCount: 4500, truncated: true, rows: [] });
+      const big = await session.stream("SELECT repeat('x', 100) AS s FROM range(5000)");
+      let received = 0;
+      const failed = await (async () => {
+        for await (const rows of big) received += rows.length;
+      })().catch((e: unknown) => e);
+      expect(isQueryError(failed) && failed.code).toBe("RESULT_TOO_LARGE");
+      expect(received).toBeLessThan(1000);
+      expect((await refusal(session.stream("SELECT * FROM pg_settings"))).code).toBe("TABLE_NOT_ALLOWED");
+      expect((await session.query("SELECT 1 AS still_usable")).rows).toEqual([[1]]);
+    } finally {
+      await session.close();
+    }
   });
 
   it("refuses results above the byte limit and queries above the memory limit", async () => {

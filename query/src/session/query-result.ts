@@ -1,7 +1,13 @@
 // A query's result as plain JSON values: DuckDB's JSON conversion (timestamps and decimals as text, lists and
 // structs as JSON), with top-level integers wider than 32 bits as numbers when they are safe and as exact
-// strings otherwise. Cuts the rows at the row limit and refuses results above the byte limit.
-import { type DuckDBResultReader, DuckDBTypeId } from "@duckdb/node-api";
+// strings otherwise. Read from DuckDB chunk by chunk and value by value, so the byte limit holds while the
+// result comes in: a result is never converted whole before it is measured. Cuts the rows at the row limit.
+import {
+  type DuckDBResult,
+  DuckDBTypeId,
+  type DuckDBValue,
+  JsonDuckDBValueConverter,
+} from "@duckdb/node-api";
 import { QuerySqlError } from "../errors.js";
 
 export type QueryValue = null | boolean | number | string | QueryValue[] | { [key: string]: QueryValue };
@@ -34,38 +40,91 @@ export interface ResultLimits {
   readonly maxResultBytes: number;
 }
 
-export function toQueryResult(
-  reader: DuckDBResultReader,
+export function resultTooLarge(maxResultBytes: number): QuerySqlError {
+  return new QuerySqlError(
+    "RESULT_TOO_LARGE",
+    `the result is larger than the limit of ${maxResultBytes} bytes: select fewer columns or rows`,
+    { context: { maxResultBytes } },
+  );
+}
+
+/** Where a streamed result goes: the columns once, then the rows of each DuckDB chunk as they are read. */
+export interface ResultSink {
+  columns(columns: readonly QueryColumn[]): Promise<void>;
+  rows(rows: readonly (readonly QueryValue[])[]): Promise<void>;
+}
+
+/**
+ * Reads a streaming result: at most maxRows + 1 rows, each value converted and measured (JSON text length) as
+ * it is read, failing with RESULT_TOO_LARGE the moment the rows read so far pass maxResultBytes.
+ * `check` runs between chunks (the caller's deadline). With a sink, the rows go to it chunk by chunk and the
+ * returned result holds none of them (its rowCount and truncated still say how many there were).
+ */
+export async function readQueryResult(
+  result: DuckDBResult,
   limits: ResultLimits,
   startedAt: number,
-): QueryResult {
-  const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
-  const wide = columns.map((_, i) => WIDE_INTEGERS.has(reader.columnTypeId(i)));
-  const all = reader.getRowsJson() as QueryValue[][];
-  const truncated = all.length > limits.maxRows;
-  const rows = truncated ? all.slice(0, limits.maxRows) : all;
-  let bytes = 0;
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      const v = row[i];
-      if (wide[i] === true && typeof v === "string") {
-        const n = Number(v);
-        if (Number.isSafeInteger(n)) row[i] = n;
+  check: () => void = () => {},
+  sink?: ResultSink,
+): Promise<QueryResult> {
+  const count = result.columnCount;
+  const columns: QueryColumn[] = [];
+  const wide: boolean[] = [];
+  for (let i = 0; i < count; i++) {
+    columns.push({ name: result.columnName(i), type: result.columnType(i).toString() });
+    wide.push(WIDE_INTEGERS.has(result.columnTypeId(i)));
+  }
+  await sink?.columns(columns);
+  const rows: QueryValue[][] = [];
+  let rowCount = 0;
+  let bytes = 2;
+  let truncated = false;
+  while (!truncated) {
+    check();
+    const chunk = await result.fetchChunk();
+    check();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const vectors = Array.from({ length: count }, (_, i) => chunk.getColumnVector(i));
+    const batch: QueryValue[][] = sink === undefined ? rows : [];
+    for (let r = 0; r < chunk.rowCount; r++) {
+      if (rowCount === limits.maxRows) {
+        truncated = true;
+        break;
       }
+      const row: QueryValue[] = new Array(count);
+      bytes += 3;
+      for (let c = 0; c < count; c++) {
+        const vector = vectors[c] as (typeof vectors)[number];
+        const raw = vector.getItem(r) as DuckDBValue;
+        let value = (
+          raw === null ? null : JsonDuckDBValueConverter(raw, vector.type, JsonDuckDBValueConverter)
+        ) as QueryValue;
+        if (wide[c] === true && typeof value === "string") {
+          const n = Number(value);
+          if (Number.isSafeInteger(n)) value = n;
+        }
+        bytes += jsonLength(value) + 1;
+        if (bytes > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
+        row[c] = value;
+      }
+      batch.push(row);
+      rowCount++;
     }
-    bytes += JSON.stringify(row).length;
-    if (bytes > limits.maxResultBytes)
-      throw new QuerySqlError(
-        "RESULT_TOO_LARGE",
-        `the result is larger than the limit of ${limits.maxResultBytes} bytes: select fewer columns or rows`,
-        { context: { maxResultBytes: limits.maxResultBytes } },
-      );
+    if (sink !== undefined && batch.length > 0) await sink.rows(batch);
   }
   return {
     columns,
     rows,
-    rowCount: rows.length,
+    rowCount,
     truncated,
     elapsedMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/** JSON text length of a value; strings are measured without building their JSON text. */
+function jsonLength(value: QueryValue): number {
+  if (value === null) return 4;
+  if (typeof value === "string") return value.length + 2;
+  if (typeof value === "object") return JSON.stringify(value).length;
+  return String(value).length;
 }

@@ -263,6 +263,23 @@ describe("bad values", () => {
     expect(() => encodeEntity(registry, "Nope", {})).toThrow(/unknown entity name "Nope"/);
   });
 
+  it("rejects what protobuf cannot carry: timestamps outside years 1-9999, strings with a lone surrogate", () => {
+    const far = new Date(8_639_999_000_000_000);
+    expect(far.getUTCFullYear()).toBe(275760);
+    for (const [value, message] of [
+      [{ ...question, createdAt: far }, /createdAt: is outside the range of a protobuf Timestamp/],
+      [{ ...question, updatedAt: new Date(Date.UTC(-1, 0, 1)) }, /updatedAt: is outside the range/],
+      [{ ...question, title: "half \uD83D pair" }, /title: contains a lone UTF-16 surrogate/],
+      [{ ...question, author: "\uDC00" }, /author: contains a lone UTF-16 surrogate/],
+    ] as const)
+      expect(() => encodeEntity(registry, "AvocadoQuestion", value)).toThrow(message);
+    // The edges of the range and a proper pair are fine.
+    const edge = { ...question, createdAt: new Date("9999-12-31T23:59:59.999Z"), title: "pair \uD83D\uDE00" };
+    const back = decodeEntity(registry, "AvocadoQuestion", encodeEntity(registry, "AvocadoQuestion", edge));
+    expect(back.createdAt).toEqual(edge.createdAt);
+    expect(back.title).toBe(edge.title);
+  });
+
   it("keeps an enum number it does not know when decoding (a newer producer)", () => {
     const bytes = encodeEntity(registry, "AvocadoQuestion", { ...question, classification: 99 });
     expect(decodeEntity(registry, "AvocadoQuestion", bytes).classification).toBe(99);

@@ -2,7 +2,8 @@
 // The plain value is the shape of the TypeScript interface (keys are the TS property names, which are the
 // proto JSON names): Timestamp as Date, Int64 as bigint | number, String/Boolean as value | null, enums as
 // their names, ComposedBy as an ARI string, nested interfaces as objects, arrays as arrays, `?` as absent.
-// It rejects what does not fit (unknown keys, wrong types, out-of-range numbers) with EntityValueError.
+// It rejects what does not fit (unknown keys, wrong types, out-of-range numbers, timestamps outside protobuf's
+// range, strings with a lone UTF-16 surrogate, which UTF-8 cannot carry) with EntityValueError.
 import {
   create,
   type DescField,
@@ -26,6 +27,22 @@ const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const ARI_TYPE = `${ENVELOPE_PACKAGE}.Ari`;
+/** google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, in ms. */
+const TIMESTAMP_MIN_MS = -62_135_596_800_000;
+const TIMESTAMP_MAX_MS = 253_402_300_799_999;
+/** In a `u` regex a surrogate pair is one code point: this matches only a lone surrogate. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function wellFormed(ctx: Ctx, path: string, v: string): string {
+  if (LONE_SURROGATE.test(v))
+    throw new EntityValueError(
+      ctx.entity,
+      path,
+      "contains a lone UTF-16 surrogate, which UTF-8 cannot encode (it would be replaced silently)",
+      v,
+    );
+  return v;
+}
 
 interface Ctx {
   readonly entity: string;
@@ -45,7 +62,7 @@ function knownKeys(desc: DescMessage): ReadonlySet<string> {
 function scalar(ctx: Ctx, path: string, type: ScalarType, v: unknown): unknown {
   switch (type) {
     case ScalarType.STRING:
-      if (typeof v === "string") return v;
+      if (typeof v === "string") return wellFormed(ctx, path, v);
       throw new EntityValueError(ctx.entity, path, "expected a string", v);
     case ScalarType.BOOL:
       if (typeof v === "boolean") return v;
@@ -101,13 +118,22 @@ function messageValue(ctx: Ctx, path: string, desc: DescMessage, v: unknown, unb
     case "google.protobuf.BoolValue": {
       const want = desc.typeName === "google.protobuf.StringValue" ? "string" : "boolean";
       if (typeof v !== want) throw new EntityValueError(ctx.entity, path, `expected a ${want} or null`, v);
+      if (typeof v === "string") wellFormed(ctx, path, v);
       return unboxWrapper ? v : { value: v };
     }
     case "google.protobuf.Timestamp":
-      if (v instanceof Date && !Number.isNaN(v.getTime())) return timestampFromDate(v);
-      throw new EntityValueError(ctx.entity, path, "expected a valid Date", v);
+      if (!(v instanceof Date) || Number.isNaN(v.getTime()))
+        throw new EntityValueError(ctx.entity, path, "expected a valid Date", v);
+      if (v.getTime() < TIMESTAMP_MIN_MS || v.getTime() > TIMESTAMP_MAX_MS)
+        throw new EntityValueError(
+          ctx.entity,
+          path,
+          "is outside the range of a protobuf Timestamp (years 0001 to 9999)",
+          v,
+        );
+      return timestampFromDate(v);
     case ARI_TYPE:
-      if (typeof v === "string" && isAri(v)) return { value: v };
+      if (typeof v === "string" && isAri(v)) return { value: wellFormed(ctx, path, v) };
       throw new EntityValueError(
         ctx.entity,
         path,

@@ -39,6 +39,8 @@ Each request runs in a fresh sandbox that sees only that workspace's live rows o
   --timeout-ms <n>       time limit of one query (default 30000)
   --max-rows <n>         rows returned at most (default 10000)
   --memory-limit <size>  memory of each session's DuckDB (default 512MB)
+  --process-memory-limit <size>
+                         hard cap of the session's sandbox process (default 2GB)
   --threads <n>          threads of each session's DuckDB (default 2)
 
 Stops on SIGINT or SIGTERM. exit codes: 0 stopped cleanly, 1 failed to start, 2 usage error`;
@@ -66,6 +68,7 @@ const command: CliCommand = {
           "timeout-ms": { type: "string" },
           "max-rows": { type: "string" },
           "memory-limit": { type: "string" },
+          "process-memory-limit": { type: "string" },
           threads: { type: "string" },
         },
         strict: true,
