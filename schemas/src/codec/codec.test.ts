@@ -120,7 +120,17 @@ describe.each(registry.entities.map((e) => [e.name]))("%s", (name) => {
       fc
         .tuple(
           fc.constantFrom(...desc.fields.map((f) => f.jsonName), "noSuchField"),
-          fc.constantFrom<unknown>(42.5, "text", null, [], {}, new Date(Number.NaN), -1n),
+          fc.constantFrom<unknown>(
+            42.5,
+            "text",
+            "lone \uD800",
+            null,
+            [],
+            {},
+            new Date(Number.NaN),
+            new Date(8_639_999_000_000_000),
+            -1n,
+          ),
         )
         .map(([key, bad]) => ({ ...value, [key]: bad })),
     );

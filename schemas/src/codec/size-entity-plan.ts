@@ -21,6 +21,9 @@ import {
 import { int32Size, int64Size, varintSize, writeInt32, writeInt64, writeVarint } from "./wire-writer.js";
 
 const ARI_TYPE = `${ENVELOPE_PACKAGE}.Ari`;
+/** google.protobuf.Timestamp's range, 0001-01-01 to 9999-12-31, in ms (as encodeEntity checks it). */
+const TIMESTAMP_MIN_MS = -62_135_596_800_000;
+const TIMESTAMP_MAX_MS = 253_402_300_799_999;
 
 export interface FieldPlan {
   readonly key: string;
@@ -40,7 +43,7 @@ const plans = new WeakMap<DescMessage, Map<string, MessagePlan>>();
 /** The content of one message-typed value: wrapper, Timestamp, Ari or a nested message. */
 function messageContent(plan: MessagePlan, desc: DescMessage): ValueCodec {
   const entity = plan.entity;
-  const s = stringCodec();
+  const s = stringCodec(entity);
   switch (desc.typeName) {
     case "google.protobuf.StringValue":
       return {
@@ -75,6 +78,8 @@ function messageContent(plan: MessagePlan, desc: DescMessage): ValueCodec {
           if (!(v instanceof Date) || Number.isNaN(v.getTime()))
             fail(entity, path, "expected a valid Date", v);
           const ms = v.getTime();
+          if (ms < TIMESTAMP_MIN_MS || ms > TIMESTAMP_MAX_MS)
+            fail(entity, path, "is outside the range of a protobuf Timestamp (years 0001 to 9999)", v);
           const seconds = secondsOf(ms);
           const nanos = (ms - seconds * 1000) * 1_000_000;
           return (seconds === 0 ? 0 : 1 + int64Size(seconds)) + (nanos === 0 ? 0 : 1 + int32Size(nanos));

@@ -43,10 +43,18 @@ export function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-export function stringCodec(): ValueCodec {
+/** In a `u` regex a surrogate pair is one code point: this matches only a lone surrogate. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** A UTF-8 string; one with a lone surrogate (which UTF-8 cannot carry) is refused, as encodeEntity does. */
+export function stringCodec(entity: string): ValueCodec {
   return {
-    measure(v, _path, lengths) {
-      const n = utf8Length(v as string);
+    measure(v, path, lengths) {
+      const s = v as string;
+      const n = utf8Length(s);
+      // Only a string with non-ASCII characters (longer in UTF-8 than in UTF-16 units) can hold a surrogate.
+      if (n !== s.length && LONE_SURROGATE.test(s))
+        fail(entity, path, "contains a lone UTF-16 surrogate, which UTF-8 cannot encode", v);
       lengths.list.push(n);
       return varintSize(n) + n;
     },
@@ -61,7 +69,7 @@ export function stringCodec(): ValueCodec {
 export function scalarCodec(entity: string, type: ScalarType): ValueCodec & { readonly wire: number } {
   switch (type) {
     case ScalarType.STRING: {
-      const s = stringCodec();
+      const s = stringCodec(entity);
       return {
         wire: WIRE_DELIMITED,
         measure(v, path, lengths) {
