@@ -8,6 +8,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
+  "producer-throughput": () => import("./producer-throughput.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
   "transforms-load": () => import("./transforms-load.js"),
 });
