@@ -4,9 +4,11 @@
 type Bench = { default: (options: readonly string[]) => Promise<void> };
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
+  "control-migrate": () => import("./control-migrate.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
+  "producer-throughput": () => import("./producer-throughput.js"),
   "query-freshness": () => import("./query-freshness.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
   "transforms-load": () => import("./transforms-load.js"),
