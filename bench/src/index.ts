@@ -13,10 +13,13 @@ function isReport(x: unknown): x is BenchReport {
 }
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "bus-codec": () => import("./bus-codec.js"),
+  "control-migrate": () => import("./control-migrate.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-scale-out": () => import("./ingest-scale-out.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
+  "producer-throughput": () => import("./producer-throughput.js"),
+  "query-freshness": () => import("./query-freshness.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
   "transforms-load": () => import("./transforms-load.js"),
 });
