@@ -18,6 +18,7 @@ export {
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";
+export { evictLocalCopies, localFiles } from "./io/local-files.js";
 export {
   createTableView,
   type ReadRowsOptions,
@@ -28,6 +29,12 @@ export {
 } from "./io/read-table.js";
 export type { ScanFile } from "./io/scan-sql.js";
 export { quoteIdent, quoteList, quoteLiteral, tempName } from "./io/sql-text.js";
+export {
+  WRITE_FILES_DEFAULTS,
+  type WriteFilesOptions,
+  type WrittenFiles,
+  writeDataFiles,
+} from "./io/write-data-files.js";
 export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
 export type {
   Action,
@@ -49,6 +56,7 @@ export {
   tableExists,
   versionAtTimestamp,
 } from "./table/load-snapshot.js";
+export { type PurgeHistoryResult, purgeHistory } from "./table/purge-history.js";
 export type { DeltaField, DeltaType, TableSchema } from "./table/schema.js";
 export { type Snapshot, txnVersion } from "./table/snapshot.js";
 export { openTable, TABLE_DEFAULTS, type Table, type TableOptions } from "./table/table.js";

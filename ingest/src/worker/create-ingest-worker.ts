@@ -148,6 +148,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             sink: openTable(deps.store, sinkPath, mergeConn, sinkOptions),
             targets,
             appId: mergeAppId(sinkPath),
+            directory: deps.directory,
             cache,
             metrics,
             logger,

@@ -8,6 +8,7 @@ import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import { isCommitConflictError, type Table } from "@facsimile/lake";
 import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
+import type { IngestDirectory } from "../directory/ingest-directory.js";
 import { readMergePosition, readSinkHead } from "../merge/read-merge-position.js";
 import { readSinkRange } from "../merge/read-sink-range.js";
 import {
@@ -34,6 +35,8 @@ export interface MergeLoopDeps {
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** The erasure registry: records it forbids are not merged (the sink may still hold them until purged). */
+  readonly directory?: IngestDirectory | undefined;
 }
 
 export interface MergeLoopOptions {
@@ -248,7 +251,12 @@ export class MergeLoop {
                 detail: u.error instanceof Error ? u.error.message : String(u.error),
               });
           }
-          return { records, rejected };
+          const directory = deps.directory;
+          if (directory?.isErased === undefined) return { records, rejected };
+          const allowed = records.filter(
+            (r) => !directory.isErased?.(workspaceKey(r.workspaceId), r.resourceAri, r.generationWatermark),
+          );
+          return { records: allowed, rejected };
         },
         deadLetter: (rejections) => this.deadLetter(rejections),
       },
