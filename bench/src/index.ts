@@ -18,6 +18,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
   "producer-throughput": () => import("./producer-throughput.js"),
+  "query-freshness": () => import("./query-freshness.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),
   "transforms-load": () => import("./transforms-load.js"),
 });

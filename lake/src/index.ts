@@ -63,6 +63,7 @@ export { openTable, TABLE_DEFAULTS, type Table, type TableOptions } from "./tabl
 export { appendBatch } from "./writers/append.js";
 export type { BatchSource } from "./writers/batch-source.js";
 export { isTxnsPartlyCommittedError, TxnsPartlyCommittedError } from "./writers/committed-txns.js";
+export { type LwwOrderColumns, lwwOrder } from "./writers/last-writer-wins-order.js";
 export { mergeBatch } from "./writers/merge.js";
 export { mergeExplodedBatch } from "./writers/merge-exploded.js";
 export { WRITE_DEFAULTS, type WriteOptions, type WriteResult } from "./writers/run-write.js";

@@ -4,7 +4,14 @@
 // already in those files are not new and are left out by their Kafka coordinates. Used after a restart, or when
 // the in-memory copy of a sink version is gone. Read-only.
 
-import { type AddAction, loadSnapshot, readTable, type Snapshot, type Table } from "@facsimile/lake";
+import {
+  type AddAction,
+  loadSnapshot,
+  quoteLiteral,
+  readTable,
+  type Snapshot,
+  type Table,
+} from "@facsimile/lake";
 import { workspaceAriString } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { SinkRecord } from "./sink-record.js";
@@ -27,18 +34,30 @@ const COLUMNS =
   "entity_name, type_url, resource_ari, entity_type, workspace_id, version, generation, is_tombstone, " +
   "payload_hash, payload, kafka_topic, kafka_partition, kafka_offset, epoch_ms(record_time) AS record_ms";
 
+export interface SinkRangeOptions {
+  /** Only this workspace's records (the sink's workspace_id: the workspace key, e.g. "acme"). */
+  readonly workspace?: string;
+  /** Snapshots the caller already holds (versions `from` and `to`): not loaded again. */
+  readonly snapshots?: (version: number) => Promise<Snapshot>;
+}
+
 export async function readSinkRange(
   sink: Table,
   registry: SchemaRegistry,
   from: number,
   to: number,
+  filter: SinkRangeOptions = {},
 ): Promise<SinkRange> {
-  const toSnapshot = await loadSnapshot(sink, { version: to });
-  const fromSnapshot = from < 0 ? undefined : await loadSnapshot(sink, { version: from });
+  const snapshotAt = filter.snapshots ?? ((version: number) => loadSnapshot(sink, { version }));
+  const toSnapshot = await snapshotAt(to);
+  const fromSnapshot = from < 0 ? undefined : await snapshotAt(from);
   const files = addedFiles(fromSnapshot, toSnapshot);
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });
-  let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink`;
+  // Filtered before anything is decoded: a reader of one workspace (the union read) decodes only its records.
+  const where =
+    filter.workspace === undefined ? "" : ` WHERE workspace_id = ${quoteLiteral(filter.workspace)}`;
+  let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink${where}`;
   const gone =
     fromSnapshot === undefined ? new Map<string, AddAction>() : addedFiles(toSnapshot, fromSnapshot);
   if (gone.size > 0 && fromSnapshot !== undefined) {
