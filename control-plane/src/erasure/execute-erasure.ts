@@ -114,7 +114,12 @@ export async function mergedThrough(
     const snapshot = await loadSnapshot(
       openTable(store, joinKey(root, regionLayout.table(region, name)), duckdb),
     );
-    low = Math.min(low, snapshot.txns.get(`merge:${sinkPath}`)?.version ?? -1);
+    // Merge positions are per Kafka partition (`merge:<sink>#<partition>`), the whole-sink txn their floor.
+    const appId = `merge:${sinkPath}`;
+    const floor = snapshot.txns.get(appId)?.version ?? -1;
+    const parts = [...snapshot.txns.values()].filter((t) => t.appId.startsWith(`${appId}#`));
+    const at = parts.length === 0 ? floor : Math.min(...parts.map((t) => Math.max(floor, t.version)));
+    low = Math.min(low, at);
   }
   return low === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : low;
 }
