@@ -41,7 +41,13 @@ export async function verifyCopy(
     let missing = sourceRows;
     if (to !== undefined && to.scan.files.length > 0) {
       let sql: string;
-      if (w.writer.kind === "append") sql = `SELECT count(*) FROM (${from.sql} EXCEPT ${to.sql})`;
+      if (w.writer.kind === "append" && w.writer.uniqueKey !== undefined) {
+        // An idempotent Append keeps one row per key: the target may hold it from another delivery.
+        const on = w.writer.uniqueKey
+          .map((k) => `s.${quoteIdent(k)} IS NOT DISTINCT FROM n.${quoteIdent(k)}`)
+          .join(" AND ");
+        sql = `SELECT count(*) FROM (SELECT s.* FROM (${from.sql}) AS s ANTI JOIN (${to.sql}) AS n ON ${on})`;
+      } else if (w.writer.kind === "append") sql = `SELECT count(*) FROM (${from.sql} EXCEPT ${to.sql})`;
       else {
         // Same key at the same (generation, version), or the key superseded by a newer version: rows may differ
         // in lineage columns (a duplicate delivery merged on each side), never in what LWW decides.
