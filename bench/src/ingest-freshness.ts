@@ -229,6 +229,7 @@ function options(argv: readonly string[]): IngestFreshnessOptions & { role: stri
       warmup: { type: "string" },
       partitions: { type: "string" },
       busy: { type: "boolean" },
+      json: { type: "boolean" },
       role: { type: "string", default: "worker" },
       region: { type: "string", default: "" },
     },

@@ -132,6 +132,7 @@ function options(argv: readonly string[]): IngestThroughputOptions {
       partitions: { type: "string" },
       batch: { type: "string" },
       busy: { type: "boolean" },
+      json: { type: "boolean" },
     },
   });
   const pick = (key: Exclude<keyof IngestThroughputOptions, "busy">): number =>

@@ -223,6 +223,7 @@ function optionsFromArgs(argv: readonly string[]): Partial<LakeBenchOptions> {
       hot: { type: "string" },
       threads: { type: "string" },
       dir: { type: "string" },
+      json: { type: "boolean" },
     },
   });
   const env = process.env;

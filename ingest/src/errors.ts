@@ -34,12 +34,14 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
  * Why a record was consumed and deliberately not ingested (metric label `reason`):
  * - wrong_region: its workspace lives in another region and the policy is to drop (or re-routing failed over);
  * - below_deletion_generation: its generation is below the workspace's deletion generation;
- * - already_in_sink: a redelivery of an offset the sink already holds (replay after a crash or rebalance).
+ * - already_in_sink: a redelivery of an offset the sink already holds (replay after a crash or rebalance);
+ * - erased: the erasure registry forbids it (its workspace or resource was erased).
  */
 export const DROP_REASONS = Object.freeze([
   "wrong_region",
   "below_deletion_generation",
   "already_in_sink",
+  "erased",
 ] as const);
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -26,7 +26,7 @@ export {
   readPartitionMergePositions,
   readSinkHead,
 } from "./merge/read-merge-position.js";
-export { addedFiles, readSinkRange, type SinkRange } from "./merge/read-sink-range.js";
+export { addedFiles, readSinkRange, type SinkRange, type SinkRangeOptions } from "./merge/read-sink-range.js";
 export {
   type MergeRejection,
   type MergeRoundDeps,

@@ -18,6 +18,7 @@ export {
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";
+export { evictLocalCopies, localFiles } from "./io/local-files.js";
 export {
   createTableView,
   type ReadRowsOptions,
@@ -28,6 +29,12 @@ export {
 } from "./io/read-table.js";
 export type { ScanFile } from "./io/scan-sql.js";
 export { quoteIdent, quoteList, quoteLiteral, tempName } from "./io/sql-text.js";
+export {
+  WRITE_FILES_DEFAULTS,
+  type WriteFilesOptions,
+  type WrittenFiles,
+  writeDataFiles,
+} from "./io/write-data-files.js";
 export { LayoutError, REGION_PATTERN, regionLayout, TABLE_NAME_PATTERN } from "./layout/region-layout.js";
 export type {
   Action,
@@ -49,12 +56,14 @@ export {
   tableExists,
   versionAtTimestamp,
 } from "./table/load-snapshot.js";
+export { type PurgeHistoryResult, purgeHistory } from "./table/purge-history.js";
 export type { DeltaField, DeltaType, TableSchema } from "./table/schema.js";
 export { type Snapshot, txnVersion } from "./table/snapshot.js";
 export { openTable, TABLE_DEFAULTS, type Table, type TableOptions } from "./table/table.js";
 export { appendBatch } from "./writers/append.js";
 export type { BatchSource } from "./writers/batch-source.js";
 export { isTxnsPartlyCommittedError, TxnsPartlyCommittedError } from "./writers/committed-txns.js";
+export { type LwwOrderColumns, lwwOrder } from "./writers/last-writer-wins-order.js";
 export { mergeBatch } from "./writers/merge.js";
 export { mergeExplodedBatch } from "./writers/merge-exploded.js";
 export { WRITE_DEFAULTS, type WriteOptions, type WriteResult } from "./writers/run-write.js";

@@ -11,6 +11,13 @@ export class ByteBudget {
     return this.used;
   }
 
+  /** Takes the bytes when they fit now and nobody waits before us (no promise, no microtask); else false. */
+  tryAcquire(bytes: number): boolean {
+    if (this.waiters.length > 0 || !this.fits(bytes)) return false;
+    this.used += bytes;
+    return true;
+  }
+
   async acquire(bytes: number): Promise<void> {
     if (this.waiters.length === 0 && this.fits(bytes)) {
       this.used += bytes;

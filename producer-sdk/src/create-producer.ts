@@ -14,13 +14,14 @@ import {
 import type { RetryOptions } from "@facsimile/core";
 import type { ObjectStore } from "@facsimile/object-store";
 import type { WorkspaceDirectory } from "@facsimile/protocol";
-import { encodeRecord, type FacsimileRecord, type RecordPayload } from "@facsimile/protocol";
+import { type EncodableRecord, encodeRecord, NO_PAYLOAD } from "@facsimile/protocol";
 import {
   type EntityInputs,
   EntityValueError,
-  encodeEntity,
   validators as generatedValidators,
   type SchemaRegistry,
+  type SizedEntity,
+  sizeEntity,
   UnknownEntityError,
 } from "@facsimile/schemas";
 import type { z } from "zod";
@@ -37,11 +38,20 @@ import { offloadPayload } from "./offload-payload.js";
 import { TopicBatcher } from "./topic-batcher.js";
 
 export interface ProducerOptions {
+  /**
+   * Check each value with its zod validator before encoding (the default). When false, only the encoder's own
+   * checks apply (unknown keys, wrong types, out-of-range numbers still throw ValidationError); for callers whose
+   * values are already validated.
+   */
+  readonly validate: boolean;
   /** Entity payloads above this many bytes are offloaded to the object store. */
   readonly offloadThresholdBytes: number;
   /** Hard maximum of an entity payload, offloaded or not: above it publish() throws PayloadTooLargeError. */
   readonly maxPayloadBytes: number;
-  /** How long a batch waits for more records before it is sent. */
+  /**
+   * How long the first record of an idle topic waits for more before its batch is sent. While a batch of the
+   * topic is being sent, new records gather and leave together as soon as it is acknowledged.
+   */
   readonly lingerMs: number;
   readonly maxBatchSize: number;
   /** Upper bound of record bytes per produce call. */
@@ -55,10 +65,11 @@ export interface ProducerOptions {
 }
 
 export const DEFAULT_PRODUCER_OPTIONS: Readonly<ProducerOptions> = Object.freeze({
+  validate: true,
   offloadThresholdBytes: 256 * 1024,
   maxPayloadBytes: 64 * 1024 * 1024,
   lingerMs: 5,
-  maxBatchSize: 500,
+  maxBatchSize: 5_000,
   maxBatchBytes: 4 * 1024 * 1024,
   maxBytesInFlight: 64 * 1024 * 1024,
   retry: Object.freeze({ budgetMs: 30_000 }),
@@ -126,6 +137,7 @@ export function createProducer<I = EntityInputs>(
   const batchers = new Map<string, TopicBatcher>();
   const inFlight = new Set<Promise<PublishReceipt>>();
   const warnedDeprecated = new Set<string>();
+  const entityHeaders = new Map<string, Readonly<Record<string, string>>>();
   let closed = false;
 
   const batcherOf = (topic: string): TopicBatcher => {
@@ -154,9 +166,11 @@ export function createProducer<I = EntityInputs>(
     if (validator === undefined) throw new UnknownEntityError("name", entity);
     const issues: ValidationIssue[] = [];
     const envelope = checkEnvelope(change, issues);
-    let payload: Uint8Array | undefined;
+    let payload: SizedEntity | undefined;
     if (!tombstone) {
-      const parsed = validator.safeParse(value);
+      const parsed: { success: true; data: unknown } | ReturnType<z.ZodType["safeParse"]> = o.validate
+        ? validator.safeParse(value)
+        : { success: true, data: value };
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           const path = ["value", ...issue.path.map(String)];
@@ -171,7 +185,7 @@ export function createProducer<I = EntityInputs>(
         }
       } else if (issues.length === 0) {
         try {
-          payload = encodeEntity(deps.registry, info.name, parsed.data as object);
+          payload = sizeEntity(deps.registry, info.name, parsed.data as object);
         } catch (err) {
           if (!(err instanceof EntityValueError)) throw err;
           issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
@@ -181,61 +195,88 @@ export function createProducer<I = EntityInputs>(
     if (issues.length > 0) throw new ValidationError(entity, issues);
     const region = deps.directory.regionOf(envelope.workspaceId);
     if (region === undefined) throw new UnknownWorkspaceError(envelope.workspaceId);
-    if (payload !== undefined && payload.length > o.maxPayloadBytes) {
-      throw new PayloadTooLargeError(entity, payload.length, o.maxPayloadBytes);
+    if (payload !== undefined && payload.byteLength > o.maxPayloadBytes) {
+      throw new PayloadTooLargeError(entity, payload.byteLength, o.maxPayloadBytes);
     }
     return { info, envelope, payload, topic: recordsTopic(region) };
+  };
+
+  const headersOf = (entity: string): Readonly<Record<string, string>> => {
+    let h = entityHeaders.get(entity);
+    if (h === undefined) {
+      h = Object.freeze({ "facsimile-entity": entity });
+      entityHeaders.set(entity, h);
+    }
+    return h;
   };
 
   const send = async (prepared: ReturnType<typeof prepare>, tombstone: boolean): Promise<PublishReceipt> => {
     const { info, envelope, payload, topic } = prepared;
     const entity = info.name;
     const version = envelope.version ?? hlc.now();
-    const reserved = (payload?.length ?? 0) + RECORD_OVERHEAD_BYTES;
-    await budget.acquire(reserved);
+    const recordOf = (p: EncodableRecord["payload"]): EncodableRecord => ({
+      resourceAri: envelope.resourceAri,
+      entityType: info.entityType,
+      workspaceId: envelope.workspaceAri,
+      version,
+      generationWatermark: envelope.generationWatermark,
+      isTombstone: tombstone,
+      payload: p,
+    });
+    // Encoded before the first await: the caller's value may change as soon as publish() returned. An inline
+    // entity is written straight into the record's buffer (one allocation, no copy).
+    const offload =
+      payload !== undefined && payload.byteLength > o.offloadThresholdBytes ? payload.toBytes() : undefined;
+    const inline =
+      offload !== undefined
+        ? undefined
+        : encodeRecord(
+            recordOf(
+              payload === undefined
+                ? NO_PAYLOAD
+                : { case: "entity", value: { typeUrl: info.typeUrl, value: payload } },
+            ),
+          );
+    const reserved = (payload?.byteLength ?? 0) + RECORD_OVERHEAD_BYTES;
+    if (!budget.tryAcquire(reserved)) await budget.acquire(reserved);
     try {
-      let recordPayload: RecordPayload = { case: undefined };
+      let value = inline;
       let offloadedTo: string | undefined;
-      if (payload !== undefined && payload.length > o.offloadThresholdBytes) {
+      if (offload !== undefined) {
         const kmsKeyId = deps.directory.kmsKeyIdOf?.(envelope.workspaceId);
-        const offloaded = await offloadPayload(deps.store, envelope.workspaceId, payload, {
+        const offloaded = await offloadPayload(deps.store, envelope.workspaceId, offload, {
           prefix: o.offloadPrefix,
           kmsKeyId,
           retry: o.retry,
         });
         offloadedTo = offloaded.uri;
-        recordPayload = {
-          case: "offloadPointer",
-          value: {
-            uri: offloaded.uri,
-            sha256: offloaded.sha256,
-            sizeBytes: offloaded.sizeBytes,
-            typeUrl: info.typeUrl,
-          },
-        };
+        value = encodeRecord(
+          recordOf({
+            case: "offloadPointer",
+            value: {
+              uri: offloaded.uri,
+              sha256: offloaded.sha256,
+              sizeBytes: offloaded.sizeBytes,
+              typeUrl: info.typeUrl,
+            },
+          }),
+        );
         logger.debug("offloaded payload", { entity, uri: offloaded.uri, sizeBytes: offloaded.sizeBytes });
-      } else if (payload !== undefined) {
-        recordPayload = { case: "entity", value: { typeUrl: info.typeUrl, value: payload } };
       }
-      const record: FacsimileRecord = {
-        resourceAri: envelope.resourceAri,
-        entityType: info.entityType,
-        workspaceId: envelope.workspaceAri,
-        version,
-        generationWatermark: envelope.generationWatermark,
-        isTombstone: tombstone,
-        payload: recordPayload,
-      };
-      const value = encodeRecord(record);
+      const bytes = value as Uint8Array;
       const appended = await batcherOf(topic).add(
-        { key: envelope.workspaceId, value, headers: { "facsimile-entity": info.name } },
-        value.length,
+        { key: envelope.workspaceId, value: bytes, headers: headersOf(entity) },
+        bytes.length,
       );
-      return {
-        ...appended,
-        version,
-        ...(offloadedTo === undefined ? {} : { offloadedTo }),
-      };
+      return offloadedTo === undefined
+        ? { topic: appended.topic, partition: appended.partition, offset: appended.offset, version }
+        : {
+            topic: appended.topic,
+            partition: appended.partition,
+            offset: appended.offset,
+            version,
+            offloadedTo,
+          };
     } finally {
       budget.release(reserved);
     }

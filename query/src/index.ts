@@ -17,6 +17,7 @@ export {
   type WorkspaceViewOptions,
   type WorkspaceViewPlan,
 } from "./catalog/plan-workspace-view.js";
+export { type RegionVersions, RegionVersionWatcher } from "./catalog/watch-region-versions.js";
 export {
   isQueryError,
   QueryArgumentError,
@@ -61,6 +62,36 @@ export {
   type QueryEngine,
   type QueryEngineOptions,
 } from "./open-query-engine.js";
+export {
+  answerCatalogQuery,
+  CATALOG_SCHEMA,
+  type CatalogAnswer,
+  type CatalogTableInfo,
+} from "./pg/answer-catalog-query.js";
+export { bindParameters, countParameters } from "./pg/bind-parameters.js";
+export { type ClientStatement, classifyStatement } from "./pg/classify-statement.js";
+export { type LoginStep, PasswordLogin, type PgAuthMethod } from "./pg/password-login.js";
+export {
+  checkCleartextPassword,
+  loadPgCredentials,
+  type PgCredentials,
+  parsePgCredentials,
+} from "./pg/pg-credentials.js";
+export { PG_TYPES, type PgType, pgText, pgTypeOf } from "./pg/pg-types.js";
+export { ScramExchange, scramVerifier } from "./pg/scram-sha-256.js";
+export { pgErrorOf, SQLSTATE, sqlStateOf } from "./pg/sqlstate.js";
+export {
+  PG_SERVER_DEFAULTS,
+  type PgServer,
+  type PgServerOptions,
+  startPgServer,
+} from "./pg/start-pg-server.js";
+export {
+  SESSION_CACHE_DEFAULTS,
+  type SessionCacheOptions,
+  type SessionLease,
+  WorkspaceSessionCache,
+} from "./pg/workspace-session-cache.js";
 export { type CheckedStatement, checkStatement } from "./sandbox/check-statement.js";
 export { LOCKED_SANDBOX_SETTINGS } from "./sandbox/lock-sandbox.js";
 export {
@@ -93,11 +124,15 @@ export {
   type WorkspaceTokens,
 } from "./server/workspace-tokens.js";
 export {
+  type OverlayContext,
   openWorkspaceSession,
   type QueryOverrides,
   type SessionOptions,
+  type SessionOverlay,
   type SessionTable,
+  type TableOverlay,
   type WorkspaceSession,
 } from "./session/open-workspace-session.js";
 export type { QueryColumn, QueryResult, QueryValue } from "./session/query-result.js";
 export type { QueryRows, QueryStream } from "./session/query-stream.js";
+export { type UnionReadDeps, unionReadOverlay } from "./union/union-read-overlay.js";

@@ -15,6 +15,8 @@ export {
   type RowColumn,
   type ScalarColumnType,
 } from "./codec/flatten-entity.js";
+export { type SizedEntity, sizeEntity } from "./codec/size-entity.js";
+export * as wire from "./codec/wire-writer.js";
 export { EntityValueError, UnknownEntityError } from "./errors.js";
 export * from "./generated/inputs.js";
 export { validators } from "./generated/validators.js";

@@ -7,7 +7,8 @@
 #   services.sh up [kafka|minio]...   install if needed, start if not running, wait until healthy
 #   services.sh down [kafka|minio]... stop cleanly (SIGTERM, then SIGKILL after a grace period)
 #   services.sh status                 one line per service; exit 1 if any is down
-#   services.sh install [kafka|minio]  install into the cache only
+#   services.sh install [kafka|minio|sql-clients]  install into the cache only (sql-clients: psql, openssl
+#                                      and a psycopg venv for the PostgreSQL endpoint's tests; apt-get as root)
 #   services.sh env                    print the export lines that point clients at the services
 set -euo pipefail
 
@@ -195,7 +196,12 @@ case "${cmd}" in
     for s in $(services_from_args "$@"); do stop_one "$s"; done ;;
   install)
     for s in $(services_from_args "$@"); do
-      case "$s" in kafka) install_kafka ;; minio) install_minio ;; *) die "unknown service '$s' (kafka|minio)" ;; esac
+      case "$s" in
+        kafka) install_kafka ;;
+        minio) install_minio ;;
+        sql-clients) bash "${HERE}/../scripts/setup-sql-clients.sh" >/dev/null ;;
+        *) die "unknown service '$s' (kafka|minio|sql-clients)" ;;
+      esac
     done ;;
   status)
     rc=0

@@ -15,6 +15,7 @@ import {
   recordsTopic,
   type Transport,
 } from "@facsimile/bus";
+import { createDirectoryView, createTransportDirectoryLog, DIRECTORY_TOPIC } from "@facsimile/control-plane";
 import { isFacsimileError, isIntegerInRange, lakeLocation } from "@facsimile/core";
 import {
   createIngestWorker,
@@ -46,6 +47,8 @@ tables (regions/<region>/tables/<table>) with the transform models.
   --offload <url>          the store offload pointers point into (default: the lake's)
   --directory <file>       workspace directory JSON: {"workspaces": {"ws-1": "eu", "ws-2": {"region": "us",
                            "deletionGeneration": 3}}}; without it no region or generation checks are made
+  --control                read the control plane's directory instead (the ${DIRECTORY_TOPIC} topic on this bus,
+                           followed live: regions, generations, the erasure registry)
   --models <dir>           hand-written models (default: transforms/models); defaults are generated per entity
   --group <id>             consumer group (default: facsimile-ingest-<region>)
   --session-timeout <ms>   Kafka group session timeout: how soon a dead worker's partitions (and with them its
@@ -70,6 +73,7 @@ const OPTIONS = {
   lake: { type: "string" },
   offload: { type: "string" },
   directory: { type: "string" },
+  control: { type: "boolean" },
   models: { type: "string" },
   group: { type: "string" },
   "session-timeout": { type: "string" },
@@ -198,6 +202,17 @@ const command: CliCommand = {
                     rebalanceTimeoutMs: Math.max(sessionTimeoutMs, 10_000),
                   }),
             });
+      if (values.control === true) {
+        if (directory !== undefined) throw new UsageError("give --directory or --control, not both");
+        const log = createTransportDirectoryLog(transport, { logger });
+        const view = createDirectoryView(log, { logger });
+        await view.start();
+        cleanups.push(async () => {
+          view.stop();
+          await log.close();
+        });
+        directory = view;
+      }
       if (values["create-topics"] === true) await createRegionTopics(transport, region, { partitions });
       else if ((await transport.partitionCount(recordsTopic(region))) === undefined)
         throw new UsageError(

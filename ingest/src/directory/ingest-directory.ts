@@ -13,6 +13,11 @@ export interface IngestDirectory extends WorkspaceDirectory {
    * Undefined when the workspace was never deleted.
    */
   deletionGenerationOf(workspaceId: string): bigint | undefined;
+  /**
+   * The erasure registry (the control plane's directory view): true when no record of this resource with this
+   * generation may be written any more. Checked by every path that writes rows (sink, merge, re-route).
+   */
+  isErased?(workspaceId: string, resourceAri: string | undefined, generation: bigint): boolean;
 }
 
 export interface StaticIngestWorkspace {

@@ -4,7 +4,14 @@
 // already in those files are not new and are left out by their Kafka coordinates. Used after a restart, or when
 // the in-memory copy of a sink version is gone. Read-only.
 
-import { type AddAction, loadSnapshot, readTable, type Snapshot, type Table } from "@facsimile/lake";
+import {
+  type AddAction,
+  loadSnapshot,
+  quoteLiteral,
+  readTable,
+  type Snapshot,
+  type Table,
+} from "@facsimile/lake";
 import { workspaceAriString } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { SinkRecord } from "./sink-record.js";
@@ -27,22 +34,38 @@ const COLUMNS =
   "entity_name, type_url, resource_ari, entity_type, workspace_id, version, generation, is_tombstone, " +
   "payload_hash, payload, kafka_topic, kafka_partition, kafka_offset, epoch_ms(record_time) AS record_ms";
 
+export interface SinkRangeOptions {
+  /** Only this workspace's records (the sink's workspace_id: the workspace key, e.g. "acme"). */
+  readonly workspace?: string;
+  /** Only records of these Kafka partitions (the ones whose merge the caller owns). */
+  readonly partitions?: readonly number[];
+  /** Snapshots the caller already holds (versions `from` and `to`): not loaded again. */
+  readonly snapshots?: (version: number) => Promise<Snapshot>;
+}
+
 export async function readSinkRange(
   sink: Table,
   registry: SchemaRegistry,
   from: number,
   to: number,
-  /** Only records of these Kafka partitions (the ones whose merge the caller owns); undefined: all. */
-  partitions?: readonly number[],
+  filter: SinkRangeOptions = {},
 ): Promise<SinkRange> {
-  const toSnapshot = await loadSnapshot(sink, { version: to });
-  const fromSnapshot = from < 0 ? undefined : await loadSnapshot(sink, { version: from });
+  const snapshotAt = filter.snapshots ?? ((version: number) => loadSnapshot(sink, { version }));
+  const toSnapshot = await snapshotAt(to);
+  const fromSnapshot = from < 0 ? undefined : await snapshotAt(from);
   const files = addedFiles(fromSnapshot, toSnapshot);
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });
-  let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink`;
-  if (partitions !== undefined)
-    sql += ` WHERE kafka_partition IN (${partitions.length === 0 ? "NULL" : partitions.map((p) => Math.trunc(p)).join(", ")})`;
+  // Filtered before anything is decoded: a reader of one workspace (the union read) decodes only its records,
+  // a merge only its partitions'.
+  const conditions: string[] = [];
+  if (filter.workspace !== undefined) conditions.push(`workspace_id = ${quoteLiteral(filter.workspace)}`);
+  if (filter.partitions !== undefined)
+    conditions.push(
+      `kafka_partition IN (${filter.partitions.length === 0 ? "NULL" : filter.partitions.map((p) => Math.trunc(p)).join(", ")})`,
+    );
+  const where = conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
+  let sql = `SELECT ${COLUMNS} FROM (${scan.sql}) AS __fx_sink${where}`;
   const gone =
     fromSnapshot === undefined ? new Map<string, AddAction>() : addedFiles(toSnapshot, fromSnapshot);
   if (gone.size > 0 && fromSnapshot !== undefined) {

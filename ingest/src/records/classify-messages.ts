@@ -6,7 +6,7 @@
 // retriable error instead of dead-lettering good records.
 import type { ConsumedMessage } from "@facsimile/bus";
 import type { DecodedRecord, RecordDecoder } from "@facsimile/protocol";
-import { workspaceKey } from "@facsimile/protocol";
+import { decodeRecord, workspaceKey } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DeadLetterReason, DropReason } from "../errors.js";
@@ -102,9 +102,15 @@ async function classifyOne(
   } catch (err) {
     const reason = DECODER_REASONS[(err as { code?: string }).code ?? ""];
     if (reason === undefined) throw err;
+    // An erased workspace's offloaded payloads are gone on purpose: its late records are dropped, not dead letters.
+    if (reason === "OFFLOAD_MISSING" && erasedEnvelope(deps, message))
+      return { kind: "drop", drop: { message, reason: "erased" } };
     return deadLetter(message, reason, err);
   }
   const envelope = decoded.envelope;
+  // An erased workspace's records are dropped before anything else, so none of them reaches the dead-letter topic.
+  if (deps.directory?.isErased?.(workspaceId, envelope.resourceAri, envelope.generationWatermark) === true)
+    return { kind: "drop", drop: { message, reason: "erased" } };
   const badEnvelope = envelopeProblem(decoded, workspaceId);
   if (badEnvelope !== undefined) return deadLetter(message, badEnvelope.reason, badEnvelope.detail);
   if (deps.directory !== undefined) {
@@ -134,6 +140,16 @@ async function classifyOne(
     return deadLetter(message, "ENTITY_UNDECODABLE", "a record without payload must be a tombstone");
   }
   return { kind: "accept", record: { message, decoded, workspaceId, row } };
+}
+
+function erasedEnvelope(deps: ClassifyDeps, message: ConsumedMessage): boolean {
+  if (deps.directory?.isErased === undefined) return false;
+  try {
+    const e = decodeRecord(message.value);
+    return deps.directory.isErased(workspaceKey(e.workspaceId), e.resourceAri, e.generationWatermark);
+  } catch {
+    return false;
+  }
 }
 
 /** Classifies `messages` (in order); throws only for failures that are not the record's fault. */

@@ -163,6 +163,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             sink: openTable(deps.store, sinkPath, mergeConn, sinkOptions),
             targets,
             appId: mergeAppId(sinkPath),
+            directory: deps.directory,
             cache,
             metrics,
             logger,

@@ -14,6 +14,7 @@ import {
 } from "@facsimile/lake";
 import { workspaceKey } from "@facsimile/protocol";
 import type { SchemaRegistry } from "@facsimile/schemas";
+import type { IngestDirectory } from "../directory/ingest-directory.js";
 import { mergeTxns, partitionPositions } from "../merge/merge-txns.js";
 import { readSinkHead } from "../merge/read-merge-position.js";
 import { readSinkRange } from "../merge/read-sink-range.js";
@@ -41,6 +42,8 @@ export interface MergeLoopDeps {
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** The erasure registry: records it forbids are not merged (the sink may still hold them until purged). */
+  readonly directory?: IngestDirectory | undefined;
 }
 
 export interface MergeLoopOptions {
@@ -312,7 +315,7 @@ export class MergeLoop {
           const rejected: MergeRejection[] = [];
           for (const [a, b] of missing) {
             const readStart = performance.now();
-            const range = await readSinkRange(deps.sink, deps.registry, a, b, owned);
+            const range = await readSinkRange(deps.sink, deps.registry, a, b, { partitions: owned });
             readMs += performance.now() - readStart;
             for (const r of range.records) records.push(r);
             for (const u of range.undecodable)
@@ -323,10 +326,14 @@ export class MergeLoop {
               });
           }
           // Only the owned partitions' records: the other partitions' workspaces are merged by their owners.
-          return {
-            records: records.filter((r) => mine.has(r.kafkaPartition)),
-            rejected: rejected.filter((j) => mine.has(j.record.kafkaPartition)),
-          };
+          const kept = records.filter((r) => mine.has(r.kafkaPartition));
+          const keptRejected = rejected.filter((j) => mine.has(j.record.kafkaPartition));
+          const directory = deps.directory;
+          if (directory?.isErased === undefined) return { records: kept, rejected: keptRejected };
+          const allowed = kept.filter(
+            (r) => !directory.isErased?.(workspaceKey(r.workspaceId), r.resourceAri, r.generationWatermark),
+          );
+          return { records: allowed, rejected: keptRejected };
         },
         deadLetter: (rejections) => this.deadLetter(rejections),
       },

@@ -22,11 +22,7 @@ export async function localFiles(
   const { concurrency } = { ...LOCAL_FILES_DEFAULTS, ...options };
   const store = table.store;
   if (store instanceof LocalObjectStore) return keys.map((k) => join(store.root, k));
-  const base = join(
-    table.options.cacheDir,
-    createHash("sha256").update(store.url).digest("hex").slice(0, 16),
-  );
-  const out = keys.map((k) => join(base, k));
+  const out = keys.map((k) => join(cacheBase(table), k));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < keys.length) {
@@ -52,4 +48,21 @@ async function ensureCopy(table: Table, key: string, path: string): Promise<void
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+function cacheBase(table: Table): string {
+  return join(
+    table.options.cacheDir,
+    createHash("sha256").update(table.store.url).digest("hex").slice(0, 16),
+  );
+}
+
+/**
+ * Drops this host's cached copies of objects that were deleted from the store (erasure, migration): a copy
+ * never goes stale while its object exists, but must not outlive it. Other hosts' caches are theirs to drop.
+ */
+export async function evictLocalCopies(table: Table, keys: readonly string[]): Promise<void> {
+  if (table.store instanceof LocalObjectStore) return;
+  const base = cacheBase(table);
+  for (const k of keys) await rm(join(base, k), { force: true });
 }

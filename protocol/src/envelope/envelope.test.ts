@@ -1,6 +1,6 @@
 // The hand-written envelope codec against the reference: toBinary/fromBinary with the compiled descriptor set
 // (schemas/gen). Byte for byte on random records, both directions, plus malformed input.
-import { encodeEntity, loadDefaultRegistry } from "@facsimile/schemas";
+import { encodeEntity, loadDefaultRegistry, sizeEntity } from "@facsimile/schemas";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RecordDecodeError } from "../errors.js";
@@ -90,6 +90,22 @@ describe("FacsimileRecord codec", () => {
     };
     const decoded = decodeRecord(encodeRecord(r));
     expect(decoded).toEqual(r);
+    // The entity written in place by its SizedEntity: the same bytes as the entity encoded on its own.
+    const sized = sizeEntity(registry, "JiraProject", {
+      projectId: "p1",
+      key: "FAC",
+      name: "Facsimile",
+      description: null,
+      lead: null,
+      projectType: "SOFTWARE",
+      issueCount: 3,
+      archived: false,
+      createdAt: new Date(0),
+      updatedAt: new Date(1000),
+    });
+    expect(
+      encodeRecord({ ...r, payload: { case: "entity", value: { typeUrl: info.typeUrl, value: sized } } }),
+    ).toEqual(encodeRecord(r));
     expect(payloadHash(decoded.payload)).toBe(sha256Hex(value));
   });
 

@@ -7,10 +7,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { quoteIdent, readTable } from "@facsimile/lake";
 import { LocalObjectStore, type ObjectStore } from "@facsimile/object-store";
-import { loadRegionCatalog } from "../catalog/load-region-catalog.js";
+import { loadRegionCatalog, type RegionCatalog } from "../catalog/load-region-catalog.js";
 import {
   checkWorkspaceId,
   planWorkspaceView,
@@ -37,6 +37,42 @@ export interface SessionOptions extends SandboxOptions, WorkspaceViewOptions {
   readonly cacheDir: string;
   /** Only these tables of the region (default: all). */
   readonly tables: readonly string[] | undefined;
+  /** Rows applied over the tables' snapshots (the union read); undefined: none. */
+  readonly overlay: SessionOverlay | undefined;
+}
+
+/**
+ * What the session's tables hold beyond their snapshots (the union read). Declarative: what it returns is SQL
+ * text over files it wrote, which the sandbox process reads when it fills its tables (and again if it is rebuilt).
+ */
+export interface SessionOverlay {
+  /**
+   * Runs in this (trusted) process while the session is planned, on the planning DuckDB connection (never the
+   * analysts'); it may read the lake through `store` and write files under `dir` (kept until the session
+   * closes). Returns, per table name, how to combine the table's snapshot rows with rows of its own. Tables it
+   * does not name are shown as their snapshot.
+   */
+  prepare(context: OverlayContext): Promise<ReadonlyMap<string, TableOverlay>>;
+}
+
+export interface OverlayContext {
+  readonly store: ObjectStore;
+  readonly region: string;
+  readonly workspace: string;
+  readonly connection: DuckDBConnection;
+  readonly catalog: RegionCatalog;
+  readonly cacheDir: string;
+  readonly scratchDir: string;
+  /** The overlay's own folder for the files its SQL reads; deleted with the session. */
+  readonly dir: string;
+}
+
+export interface TableOverlay {
+  /**
+   * A SELECT over every column of the table: `base` (the snapshot's rows, a relation) with the overlay applied. It
+   * may read the overlay's files (read_parquet of a file under OverlayContext.dir) and nothing else.
+   */
+  combine(base: string): string;
 }
 
 export interface SessionTable {
@@ -77,28 +113,40 @@ export async function openWorkspaceSession(
   workspace: string,
   options: Partial<SessionOptions> & Pick<SessionOptions, "cacheDir">,
 ): Promise<WorkspaceSession> {
-  const limits = resolveSandboxOptions(options);
+  // The overlay holds functions: it stays in this process, out of the limits the sandbox process is sent.
+  const { overlay: _overlay, ...plain } = options;
+  const limits = resolveSandboxOptions(plain);
   if (typeof limits === "string") throw new QueryArgumentError("INVALID_ARGUMENT", limits);
   checkWorkspaceId(workspace);
   let spec: SandboxSpec;
   let skipped: SkippedTablePlan[];
+  const overlayDir =
+    options.overlay === undefined
+      ? undefined
+      : await mkdtemp(join(limits.tempRoot ?? tmpdir(), "facsimile-overlay-"));
+  const removeOverlay = () =>
+    overlayDir === undefined ? Promise.resolve() : rm(overlayDir, { recursive: true, force: true });
   try {
-    ({ spec, skipped } = await planSession(store, region, workspace, limits, options));
+    ({ spec, skipped } = await planSession(store, region, workspace, limits, options, overlayDir));
   } catch (err) {
+    await removeOverlay();
     if (isQueryError(err)) throw err;
     throw new SessionSetupError(
       `could not open a session for workspace ${workspace} in region ${region} of ${store.url}: ${(err as Error).message}`,
       { cause: err, context: { region, workspace } },
     );
   }
-  const sandbox = await startSandboxProcess(spec);
+  const sandbox = await startSandboxProcess(spec).catch(async (err: unknown) => {
+    await removeOverlay();
+    throw err;
+  });
   const tables = spec.tables.map((t, i) => ({
     name: t.name,
     version: t.version,
     columns: t.columns,
     rowCount: sandbox.rowCounts[i] ?? 0,
   }));
-  return sessionOf(sandbox, spec, region, workspace, tables, skipped, limits);
+  return sessionOf(sandbox, spec, region, workspace, tables, skipped, limits, removeOverlay);
 }
 
 /** What the sandbox loads: each shown table as a SELECT over local files of the workspace's partition. */
@@ -108,6 +156,7 @@ async function planSession(
   workspace: string,
   limits: SandboxOptions,
   options: Partial<SessionOptions> & Pick<SessionOptions, "cacheDir">,
+  overlayDir: string | undefined,
 ): Promise<{ spec: SandboxSpec; skipped: SkippedTablePlan[] }> {
   const view = { ...WORKSPACE_VIEW_DEFAULTS, ...options };
   const scratch = await mkdtemp(join(limits.tempRoot ?? tmpdir(), "facsimile-catalog-"));
@@ -120,6 +169,19 @@ async function planSession(
       scratchDir: scratch,
       tables: options.tables,
     });
+    const overlays =
+      options.overlay === undefined || overlayDir === undefined
+        ? new Map<string, TableOverlay>()
+        : await options.overlay.prepare({
+            store,
+            region,
+            workspace,
+            connection,
+            catalog,
+            cacheDir: options.cacheDir,
+            scratchDir: scratch,
+            dir: overlayDir,
+          });
     const tables: TableLoad[] = [];
     const skipped: SkippedTablePlan[] = catalog.unreadable.map((u) => ({
       kind: "skipped",
@@ -135,11 +197,13 @@ async function planSession(
       }
       const scan = await readTable(entry.table, { snapshot: plan.snapshot });
       const columns = plan.columns.map((c) => quoteIdent(c.name)).join(", ");
+      const overlay = overlays.get(entry.name);
+      const rows = overlay === undefined ? scan.sql : overlay.combine(`(${scan.sql})`);
       // Window columns over the workspace's rows first (a deleted resource's newest record), then the filter.
       const source =
         plan.derived.length === 0
-          ? `(${scan.sql})`
-          : `(SELECT *, ${plan.derived.join(", ")} FROM (${scan.sql}) AS __fx_rows)`;
+          ? `(${rows})`
+          : `(SELECT *, ${plan.derived.join(", ")} FROM (${rows}) AS __fx_rows)`;
       tables.push({
         name: plan.name,
         version: plan.version,
@@ -152,6 +216,7 @@ async function planSession(
       tmpdir(),
       homedir(),
       ...(limits.tempRoot === undefined ? [] : [limits.tempRoot]),
+      ...(overlayDir === undefined ? [] : [overlayDir]),
     ];
     if (store instanceof LocalObjectStore) scrub.push(store.root);
     return {
@@ -173,6 +238,8 @@ function sessionOf(
   tables: readonly SessionTable[],
   skipped: readonly SkippedTablePlan[],
   limits: SandboxOptions,
+  /** Removes what the session owns on disk (the overlay's files). */
+  cleanup: () => Promise<void>,
 ): WorkspaceSession {
   let sandbox: SandboxProcess | undefined = first;
   let starting: Promise<SandboxProcess> | undefined;
@@ -250,6 +317,7 @@ function sessionOf(
       await tail;
       await sandbox?.close();
       sandbox = undefined;
+      await cleanup();
     },
   });
 }

@@ -13,6 +13,7 @@ import { decodeEntity } from "./decode-entity.js";
 import { encodeEntity, encodeEntityAny } from "./encode-entity.js";
 import { decodeEntityRow, entityColumns } from "./flatten-entity.js";
 import { enumNames } from "./resolve-entity.js";
+import { sizeEntity } from "./size-entity.js";
 
 const registry = loadDefaultRegistry();
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
@@ -91,6 +92,61 @@ describe.each(registry.entities.map((e) => [e.name]))("%s", (name) => {
       fc.property(plainArb(desc), (value) => {
         const bytes = encodeEntity(registry, name, value);
         expect(decodeEntity(registry, registry.entity(name).typeUrl, bytes)).toEqual(value);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sizes and writes exactly encodeEntity's bytes, in place at any offset", () => {
+    fc.assert(
+      fc.property(plainArb(desc), fc.nat({ max: 9 }), (value, offset) => {
+        const expected = encodeEntity(registry, name, value);
+        const sized = sizeEntity(registry, name, value);
+        expect(sized.byteLength).toBe(expected.length);
+        expect(new Uint8Array(sized.toBytes())).toEqual(expected);
+        const target = new Uint8Array(offset + sized.byteLength + 3).fill(0xee);
+        expect(sized.writeInto(target, offset)).toBe(offset + expected.length);
+        expect(target.subarray(offset, offset + expected.length)).toEqual(expected);
+        expect([...target.subarray(0, offset), ...target.subarray(offset + expected.length)]).toEqual(
+          new Array(offset + 3).fill(0xee),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sizeEntity rejects what encodeEntity rejects, with the same error", () => {
+    const broken = plainArb(desc).chain((value) =>
+      fc
+        .tuple(
+          fc.constantFrom(...desc.fields.map((f) => f.jsonName), "noSuchField"),
+          fc.constantFrom<unknown>(
+            42.5,
+            "text",
+            "lone \uD800",
+            null,
+            [],
+            {},
+            new Date(Number.NaN),
+            new Date(8_639_999_000_000_000),
+            -1n,
+          ),
+        )
+        .map(([key, bad]) => ({ ...value, [key]: bad })),
+    );
+    fc.assert(
+      fc.property(broken, (value) => {
+        const outcome = (f: () => unknown): string => {
+          try {
+            f();
+            return "ok";
+          } catch (err) {
+            return isFacsimileError(err) ? `${err.code}: ${err.message}` : String(err);
+          }
+        };
+        expect(outcome(() => sizeEntity(registry, name, value))).toBe(
+          outcome(() => encodeEntity(registry, name, value)),
+        );
       }),
       { numRuns: 150 },
     );
@@ -237,5 +293,38 @@ describe("bad values", () => {
   it("keeps an enum number it does not know when decoding (a newer producer)", () => {
     const bytes = encodeEntity(registry, "AvocadoQuestion", { ...question, classification: 99 });
     expect(decodeEntity(registry, "AvocadoQuestion", bytes).classification).toBe(99);
+  });
+});
+
+describe("sizeEntity at the edges of the wire format", () => {
+  it("writes encodeEntity's bytes for number Int64s, -0, dates before 1970 and long non-ASCII strings", () => {
+    const base = {
+      issueId: null,
+      key: "FAC-1",
+      project: "ari:cloud:jira:ws-1:project/p1",
+      summary: "é".repeat(300),
+      description: `${"x".repeat(200)}€`,
+      status: "DONE",
+      classification: "PUBLIC",
+      assignee: "",
+      reporter: null,
+      labels: ["a".repeat(129), "", "ü"],
+      fields: [{ fieldId: "f", name: "", value: "", updatedAt: new Date(-1) }],
+      voteCount: -1,
+      createdAt: new Date(-86_400_000 * 400 - 1),
+      updatedAt: new Date(0),
+    };
+    for (const [watchCount, storyPoints] of [
+      [Number.MAX_SAFE_INTEGER, -0],
+      [-Number.MAX_SAFE_INTEGER, 0],
+      [0, 1.5],
+      [-(2n ** 63n), Number.MIN_VALUE],
+      [2n ** 63n - 1n, undefined],
+    ] as const) {
+      const value = { ...base, watchCount, ...(storyPoints === undefined ? {} : { storyPoints }) };
+      expect(new Uint8Array(sizeEntity(registry, "JiraIssue", value).toBytes())).toEqual(
+        encodeEntity(registry, "JiraIssue", value),
+      );
+    }
   });
 });

@@ -144,7 +144,7 @@ function messageValue(ctx: Ctx, path: string, desc: DescMessage, v: unknown, unb
       if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof Date) {
         throw new EntityValueError(ctx.entity, path, `expected an object (${desc.name})`, v);
       }
-      return toInit(ctx, path, desc, v as PlainEntity);
+      return toInit(ctx, `${path}.`, desc, v as PlainEntity);
   }
 }
 

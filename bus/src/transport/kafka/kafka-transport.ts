@@ -5,6 +5,7 @@
 import {
   type Admin,
   CompressionTypes,
+  type IHeaders,
   Kafka,
   logLevel as KafkaLogLevel,
   type LogEntry,
@@ -164,14 +165,20 @@ class KafkaTransport implements Transport {
     const appends: PartitionAppend[] = [];
     for (const [r, round] of rounds.entries()) {
       const counts = new Map(round.map((c) => [c.partition, c.messages.length]));
-      const batch: Message[] = round.flatMap((chunk) =>
-        chunk.messages.map((m) => ({
-          key: m.key,
-          value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-          partition: chunk.partition,
-          ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
-        })),
-      );
+      // One kafkajs message per record, over the record's own bytes and headers (no copies).
+      const batch: Message[] = [];
+      for (const chunk of round) {
+        for (const m of chunk.messages) {
+          const value = Buffer.isBuffer(m.value)
+            ? m.value
+            : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
+          batch.push(
+            m.headers === undefined
+              ? { key: m.key, value, partition: chunk.partition }
+              : { key: m.key, value, partition: chunk.partition, headers: m.headers as IHeaders },
+          );
+        }
+      }
       try {
         const metadata = await producer.send({
           topic,

@@ -14,7 +14,8 @@ export interface PlannedChunk {
 /** Upper estimate of a message's bytes on the wire before compression. */
 export function messageBytes(m: OutgoingMessage): number {
   let n = m.value.length + m.key.length * 3 + 64;
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += (k.length + v.length) * 3 + 8;
+  const headers = m.headers;
+  if (headers !== undefined) for (const k in headers) n += (k.length + (headers[k]?.length ?? 0)) * 3 + 8;
   return n;
 }
 
