@@ -1,7 +1,7 @@
 // A cross-process exclusive lock on one machine: a lock file created with O_EXCL holding the owner's pid.
 // A lock whose pid no longer runs is stale and is broken. Within one process callers serialize on an in-memory
 // queue first (see withFileLock), so the file only arbitrates between processes. Never use it across machines.
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { TransportError } from "../../errors.js";
 
 export interface FileLockOptions {
@@ -10,6 +10,9 @@ export interface FileLockOptions {
 }
 
 export const DEFAULT_FILE_LOCK_OPTIONS: Readonly<FileLockOptions> = Object.freeze({ timeoutMs: 10_000 });
+
+/** An owner writes its pid microseconds after creating the file: an empty lock older than this was left by a kill. */
+const EMPTY_LOCK_GRACE_MS = 2_000;
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -42,8 +45,11 @@ async function acquire(path: string, timeoutMs: number): Promise<void> {
     }
     const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
     // Our own pid cannot hold it: in-process callers are serialized before touching the file, so it is a
-    // leftover of a killed process whose pid we reuse. Empty content: the owner is between open and write.
-    const stale = Number.isFinite(owner) && (owner === process.pid || !pidAlive(owner));
+    // leftover of a killed process whose pid we reuse. Empty content: the owner is between open and write,
+    // unless the file is older than that takes (its owner was killed in between).
+    const stale = Number.isFinite(owner)
+      ? owner === process.pid || !pidAlive(owner)
+      : await emptyLockAbandoned(path);
     if (stale) {
       // rename is atomic: of two processes breaking the same stale lock, only one succeeds.
       const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -65,6 +71,11 @@ async function acquire(path: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, 50);
   }
+}
+
+async function emptyLockAbandoned(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > EMPTY_LOCK_GRACE_MS;
 }
 
 /** Runs `fn` holding the lock file `path`: exclusive among this process's callers and other processes. */
