@@ -20,6 +20,7 @@ import {
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { stopped } from "../../wait-for-stop.js";
 import type { ServeCliIo } from "./query.js";
 
 const CREDENTIALS_ENV = "FACSIMILE_PG_CREDENTIALS";
@@ -178,19 +179,3 @@ const command: CliCommand = {
 };
 
 export default command;
-
-/** Resolves on the first of: the given signal aborting, SIGINT, SIGTERM. */
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    if (signal?.aborted === true) return resolve();
-    signal?.addEventListener("abort", done, { once: true });
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
-}

@@ -14,6 +14,7 @@ import {
   startQueryServer,
 } from "@facsimile/query";
 import { type CliCommand, type CliIo, EXIT, usageError } from "../../command.js";
+import { stopped } from "../../wait-for-stop.js";
 
 const TOKENS_ENV = "FACSIMILE_QUERY_TOKENS";
 
@@ -123,19 +124,3 @@ const command: CliCommand = {
 };
 
 export default command;
-
-/** Resolves on the first of: the given signal aborting, SIGINT, SIGTERM. */
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    if (signal?.aborted === true) return resolve();
-    signal?.addEventListener("abort", done, { once: true });
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
-}
