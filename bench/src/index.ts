@@ -65,7 +65,20 @@ function parseObject(line: string): Record<string, unknown> | undefined {
   }
 }
 
+const USAGE = `usage: npm run bench -- [name ...] [--json] [options for each bench]
+  no name: every bench, one after the other; --json: one JSON object per bench instead of text
+  options after the names go to each bench (e.g. lake-merge --rows 1000000); each bench's source lists its options
+benches:`;
+
 async function main(names: readonly string[], options: readonly string[]): Promise<number> {
+  if (options.includes("--help") || options.includes("-h")) {
+    console.log(
+      `${USAGE}\n${Object.keys(BENCHES)
+        .map((n) => `  ${n}`)
+        .join("\n")}`,
+    );
+    return 0;
+  }
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {
     console.error(`unknown bench(es): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
