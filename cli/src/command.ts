@@ -1,5 +1,6 @@
 // What every `facsimile` subcommand exports (as its default export) and the I/O it is given.
 // Commands write through `io` and return an exit code, so tests run them in-process.
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -33,4 +34,31 @@ export function processIo(): CliIo {
 export function usageError(io: CliIo, usage: string, message: string): number {
   io.stderr(`${message}\n\n${usage}\n`);
   return EXIT.USAGE;
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+/** The parsed values of a command's flags (`strict`, no positionals). */
+export type FlagValues<O extends FlagOptions> = ReturnType<typeof parseArgs<{ options: O }>>["values"];
+
+/**
+ * Parses a command's flags strictly. Returns their values, or the exit code when there is nothing more to do:
+ * EXIT.OK after printing the usage for `--help`, EXIT.USAGE after a usage error.
+ */
+export function parseCommandFlags<O extends FlagOptions>(
+  args: readonly string[],
+  options: O,
+  usage: string,
+  io: CliIo,
+): FlagValues<O> | number {
+  let values: FlagValues<O>;
+  try {
+    ({ values } = parseArgs({ args: [...args], options, strict: true }));
+  } catch (err) {
+    return usageError(io, usage, (err as Error).message);
+  }
+  if ((values as { help?: unknown }).help === true) {
+    io.stdout(`${usage}\n`);
+    return EXIT.OK;
+  }
+  return values;
 }

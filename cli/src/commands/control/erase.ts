@@ -1,11 +1,8 @@
-// `facsimile control erase --workspace W [--resource ARI] [--dry-run]`: GDPR erasure with a plan, a registry
-// change, removal from every table, file, version and offload, and a receipt. The work is eraseWorkspace's.
-import { parseArgs } from "node:util";
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
 import { openObjectStore } from "@facsimile/object-store";
-import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -50,16 +47,8 @@ const command: CliCommand = {
   summary: "GDPR erasure of a workspace or resource: registry, tables, history, offloads, receipt",
   usage,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
-    try {
-      ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-    } catch (err) {
-      return usageError(io, usage, (err as Error).message);
-    }
-    if (values.help === true) {
-      io.stdout(`${usage}\n`);
-      return EXIT.OK;
-    }
+    const values = parseCommandFlags(args, OPTIONS, usage, io);
+    if (typeof values === "number") return values;
     const workspaceId = values.workspace;
     if (workspaceId === undefined) return usageError(io, usage, "--workspace is required");
     const mergeWaitMs = Number(values["merge-wait"] ?? DEFAULT_ERASE_OPTIONS.mergeWaitMs);

@@ -1,9 +1,7 @@
-// `facsimile control jobs`: every control-plane job recorded in the lake, with its step and progress.
-import { parseArgs } from "node:util";
 import { createJobStore } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openObjectStore } from "@facsimile/object-store";
-import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { type CliCommand, EXIT, parseCommandFlags } from "../../command.js";
 import { controlLake } from "../../control-directory.js";
 
 const usage = `usage: facsimile control jobs [--lake <url> | --data <dir>] [--json]
@@ -26,16 +24,8 @@ const command: CliCommand = {
   summary: "list control-plane jobs (migrations) with their step and progress",
   usage,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
-    try {
-      ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-    } catch (err) {
-      return usageError(io, usage, (err as Error).message);
-    }
-    if (values.help === true) {
-      io.stdout(`${usage}\n`);
-      return EXIT.OK;
-    }
+    const values = parseCommandFlags(args, OPTIONS, usage, io);
+    if (typeof values === "number") return values;
     try {
       const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
       try {

@@ -2,7 +2,6 @@
 // verify, delete), resumable (--resume <job>) and reversible before delete (--rollback <job>). The work is the
 // control plane's; this wires the directory, the lake and the transform models' writers.
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import {
   createJobStore,
   DEFAULT_MIGRATE_OPTIONS,
@@ -18,7 +17,7 @@ import { openDuckDb } from "@facsimile/lake";
 import { openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
-import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -89,16 +88,8 @@ const command: CliCommand = {
   summary: "move a workspace between regions: plan, copy, switch, verify, delete (resumable, reversible)",
   usage,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
-    try {
-      ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-    } catch (err) {
-      return usageError(io, usage, (err as Error).message);
-    }
-    if (values.help === true) {
-      io.stdout(`${usage}\n`);
-      return EXIT.OK;
-    }
+    const values = parseCommandFlags(args, OPTIONS, usage, io);
+    if (typeof values === "number") return values;
     let options: { settleMs: number; mergeWaitMs: number; actor?: string; reason?: string };
     try {
       const modes = [

@@ -1,7 +1,5 @@
-// `facsimile control workspaces`: the directory as a table (or JSON), with --audit the audited changes.
-import { parseArgs } from "node:util";
 import { isFacsimileError } from "@facsimile/core";
-import { type CliCommand, EXIT, usageError } from "../../command.js";
+import { type CliCommand, EXIT, parseCommandFlags } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -30,16 +28,8 @@ const command: CliCommand = {
   summary: "list the workspace directory (regions, state, generation, key) or its audit trail",
   usage,
   async run(args, io) {
-    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
-    try {
-      ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-    } catch (err) {
-      return usageError(io, usage, (err as Error).message);
-    }
-    if (values.help === true) {
-      io.stdout(`${usage}\n`);
-      return EXIT.OK;
-    }
+    const values = parseCommandFlags(args, OPTIONS, usage, io);
+    if (typeof values === "number") return values;
     try {
       const dir = await openControlDirectory(values, io);
       try {
