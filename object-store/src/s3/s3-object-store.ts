@@ -71,11 +71,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
-    return this.upload(key, body, options, false);
+    return this.upload(key, body, this.routed(key, options), false);
   }
 
   putIfAbsent(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
-    return this.upload(key, body, options, true);
+    return this.upload(key, body, this.routed(key, options), true);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -138,8 +138,9 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putFile(key: string, localPath: string, options: PutOptions = {}): Promise<ObjectInfo> {
+  async putFile(key: string, localPath: string, requested: PutOptions = {}): Promise<ObjectInfo> {
     const Key = this.fullKey(key);
+    const options = this.routed(key, requested);
     let size: number;
     try {
       size = (await stat(localPath)).size;
@@ -183,6 +184,15 @@ export class S3ObjectStore implements ObjectStore {
 
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
+  }
+
+  /** The put options with the key id the store's kmsKeyRoute chooses (when it has one). */
+  private routed(key: string, options: PutOptions): PutOptions {
+    const route = this.options.kmsKeyRoute;
+    if (route === undefined) return options;
+    const kmsKeyId = route(key, options.kmsKeyId);
+    const { kmsKeyId: _, ...rest } = options;
+    return kmsKeyId === undefined ? rest : { ...rest, kmsKeyId };
   }
 
   private fullKey(key: string): string {
