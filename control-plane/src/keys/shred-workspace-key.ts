@@ -27,6 +27,8 @@ export interface KeyShredDeps {
   readonly lakeRoot?: string;
   /** For dropping this host's decrypted cache copies; without it nothing is evicted. */
   readonly duckdb?: DuckDBConnection;
+  /** The cache folder the lake's readers use on this host (default: the lake's TABLE_DEFAULTS.cacheDir). */
+  readonly cacheDir?: string;
   /** The platform key: never shredded through a workspace. */
   readonly platformKeyId?: string;
   readonly onProgress?: (message: string) => void;
@@ -140,7 +142,12 @@ export async function shredWorkspaceKey(
   let evicted = 0;
   if (deps.duckdb !== undefined) {
     // One table handle serves every key: eviction only needs the store and the cache folder.
-    const table = openTable(deps.store, "", deps.duckdb);
+    const table = openTable(
+      deps.store,
+      "",
+      deps.duckdb,
+      deps.cacheDir === undefined ? {} : { cacheDir: deps.cacheDir },
+    );
     await evictLocalCopies(table, plan.objectKeys);
     evicted = plan.objectKeys.length;
   }
