@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   bootstrapDirectory,
+  copyWorkspace,
   createDirectoryView,
   createFileDirectoryLog,
   type DirectoryView,
@@ -90,6 +91,14 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
         offloadKey(regionLayout.offload("eu"), ws, sha256Hex(payload)),
         payload,
       );
+      // A migration's copy into another region writes through the same store.
+      const copyDeps = {
+        store: backend.store,
+        lakeRoot: "",
+        duckdb: duck.connection,
+        writers: [{ table: "items", writer: MERGE }],
+      };
+      expect(await copyWorkspace(copyDeps, `job-${ws}`, ws, "eu", "us")).toBe(3);
     }
   });
   afterAll(async () => {
@@ -97,18 +106,20 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     await backend?.close();
   });
 
-  it("puts every object of a workspace under its own key, after a fold too, and the log under the platform key", async () => {
+  it("puts every object of a workspace under its own key, after a fold and a migration copy too, and logs under the platform key", async () => {
     const live = [...(await loadSnapshot(table)).files.values()];
     expect(live.filter((a) => a.partitionValues.workspace_id === "ws-a")).toHaveLength(1);
     const objectsA = await listWorkspaceObjects(backend.store, "ws-a");
-    // 3 data files written (2 folded away, still stored) + 1 offload.
-    expect(objectsA.length).toBe(4);
+    // 3 data files written in eu (2 folded away, still stored) + 1 copied to us + 1 offload.
+    expect(objectsA.length).toBe(5);
+    expect(objectsA.filter((o) => o.key.startsWith(`${regionLayout.table("us", "items")}/`))).toHaveLength(1);
     expect(await keysOf("ws-a")).toEqual(objectsA.map(() => keys.a));
     expect(await keysOf("ws-b")).toEqual(objectsA.map(() => keys.b));
     const logKeys: (string | undefined)[] = [];
-    for await (const o of backend.store.list(`${table.path}/_delta_log/`))
-      logKeys.push((await backend.store.head(o.key))?.kmsKeyId);
-    expect(logKeys.length).toBeGreaterThanOrEqual(4);
+    for (const region of ["eu", "us"])
+      for await (const o of backend.store.list(`${regionLayout.table(region, "items")}/_delta_log/`))
+        logKeys.push((await backend.store.head(o.key))?.kmsKeyId);
+    expect(logKeys.length).toBeGreaterThanOrEqual(6);
     expect(new Set(logKeys)).toEqual(new Set([keys.platform]));
     if (backend.store instanceof LocalObjectStore) {
       const raw = await readFile(join(backend.store.root, objectsA[0]?.key as string));
@@ -128,13 +139,13 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
   it("rotate-key re-encrypts one workspace's objects under the new key and leaves the other's alone", async () => {
     const deps = { view, store: backend.store, keys: backend.keys };
     const plan = await planKeyRotation(deps, "ws-a", keys.a2 as string);
-    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 4 });
-    expect(plan.toReencrypt).toHaveLength(4);
+    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 5 });
+    expect(plan.toReencrypt).toHaveLength(5);
     const result = await rotateWorkspaceKey(deps, plan, { settleMs: 0 });
-    expect(result).toMatchObject({ reencrypted: 4, objectsAfter: 4, rounds: 1 });
+    expect(result).toMatchObject({ reencrypted: 5, objectsAfter: 5, rounds: 1 });
     await mergeBatch(table, MERGE, { sql: batch(4) }, { appId: "t", version: 4 });
     const after = await keysOf("ws-a");
-    expect(after.length).toBe(5);
+    expect(after.length).toBe(6);
     expect(new Set(after)).toEqual(new Set([keys.a2]));
     expect(new Set(await keysOf("ws-b"))).toEqual(new Set([keys.b]));
     expect((await readRows(table, { orderBy: "workspace_id, id" })).map((r) => r.val)).toContain("v4-ws-a3");
@@ -161,7 +172,7 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     };
     await expect(planKeyShred(deps, "ws-b")).rejects.toMatchObject({ code: "KEY_SHRED_REFUSED" });
     const plan = await planKeyShred(deps, "ws-a");
-    expect(plan).toMatchObject({ keyId: keys.a2, objects: 5, keyState: "Enabled" });
+    expect(plan).toMatchObject({ keyId: keys.a2, objects: 6, keyState: "Enabled" });
     const result = await shredWorkspaceKey(deps, plan, { settleMs: 0 });
     expect(view.get("ws-a")?.state).toBe("ERASED");
     expect(result.key.state).toBe(kind === "embedded" ? "Destroyed" : "PendingDeletion");
