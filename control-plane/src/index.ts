@@ -61,6 +61,7 @@ export {
   isControlPlaneError,
   MigrationError,
   MigrationInterruptedError,
+  WorkspaceKeyError,
   WorkspaceNotFoundError,
   WorkspaceStateError,
 } from "./errors.js";

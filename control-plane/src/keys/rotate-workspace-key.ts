@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { KeyService, ObjectStore } from "@facsimile/object-store";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
-import { ControlPlaneError, WorkspaceNotFoundError, WorkspaceStateError } from "../errors.js";
+import { WorkspaceKeyError, WorkspaceNotFoundError, WorkspaceStateError } from "../errors.js";
 import { listWorkspaceObjects, type WorkspaceObject } from "./list-workspace-objects.js";
 
 export interface KeyRotationDeps {
@@ -25,7 +25,8 @@ export interface KeyRotationDeps {
   /** Checks that the target key exists and is enabled; without it the store's first write is the check. */
   readonly keys?: KeyService;
   readonly lakeRoot?: string;
-  readonly onProgress?: (message: string, done: number, total: number) => void;
+  /** Called after the switch and after each object; awaited. */
+  readonly onProgress?: (message: string, done: number, total: number) => void | Promise<void>;
   readonly clock?: () => number;
 }
 
@@ -85,11 +86,11 @@ export async function planKeyRotation(
   if (deps.keys !== undefined) {
     const key = await deps.keys.describeKey(to);
     if (key?.state !== "Enabled")
-      throw new ControlPlaneError(
+      throw new WorkspaceKeyError(
         "KEY_NOT_USABLE",
         `key ${JSON.stringify(to)} at ${deps.keys.url} is ${key === undefined ? "unknown" : key.state}: ` +
           "rotate to an existing, enabled key",
-        { context: { workspaceId, keyId: to, state: key?.state } },
+        { workspaceId, keyId: to, state: key?.state },
       );
   }
   const objects = await listWorkspaceObjects(deps.store, workspaceId, deps.lakeRoot);
@@ -130,7 +131,11 @@ export async function rotateWorkspaceKey(
     },
     clock,
   );
-  deps.onProgress?.(`directory: ${workspaceId} now routes new objects to ${to}`, 0, plan.toReencrypt.length);
+  await deps.onProgress?.(
+    `directory: ${workspaceId} now routes new objects to ${to}`,
+    0,
+    plan.toReencrypt.length,
+  );
   if (o.settleMs > 0) await new Promise((r) => setTimeout(r, o.settleMs));
 
   const scratch = await mkdtemp(join(tmpdir(), "facsimile-rotate-"));
@@ -146,17 +151,17 @@ export async function rotateWorkspaceKey(
         if (!(await reencrypt(deps.store, obj, to, join(scratch, "object")))) continue;
         reencrypted++;
         bytes += obj.size;
-        deps.onProgress?.(`re-encrypted ${obj.key}`, reencrypted, plan.toReencrypt.length);
+        await deps.onProgress?.(`re-encrypted ${obj.key}`, reencrypted, plan.toReencrypt.length);
       }
       after = await listWorkspaceObjects(deps.store, workspaceId, deps.lakeRoot);
       left = after.filter((x) => x.kmsKeyId !== to);
       if (left.length === 0) break;
       if (rounds >= o.maxRounds)
-        throw new ControlPlaneError(
+        throw new WorkspaceKeyError(
           "KEY_ROTATION_INCOMPLETE",
           `${left.length} object(s) of ${workspaceId} are still under other keys after ${rounds} rounds ` +
             "(a writer with a stale directory view?): run rotate-key again",
-          { context: { workspaceId, to, left: left.length, first: left[0]?.key } },
+          { workspaceId, to, left: left.length, first: left[0]?.key },
         );
     }
   } finally {

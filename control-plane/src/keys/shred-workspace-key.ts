@@ -17,7 +17,7 @@ import { evictLocalCopies, openTable } from "@facsimile/lake";
 import type { KeyInfo, KeyService, ObjectStore } from "@facsimile/object-store";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
-import { ControlPlaneError, WorkspaceNotFoundError } from "../errors.js";
+import { WorkspaceKeyError, WorkspaceNotFoundError } from "../errors.js";
 import { listWorkspaceObjects } from "./list-workspace-objects.js";
 
 export interface KeyShredDeps {
@@ -68,8 +68,12 @@ export async function planKeyShred(deps: KeyShredDeps, workspaceId: string): Pro
   const entry = deps.view.get(workspaceId);
   if (entry === undefined) throw new WorkspaceNotFoundError(workspaceId);
   const keyId = entry.keyId;
-  const refuse = (code: string, message: string, context: Record<string, unknown> = {}): never => {
-    throw new ControlPlaneError(code, message, { context: { workspaceId, keyId, ...context } });
+  const refuse = (
+    code: "KEY_SHRED_REFUSED",
+    message: string,
+    context: Record<string, unknown> = {},
+  ): never => {
+    throw new WorkspaceKeyError(code, message, { workspaceId, keyId, ...context });
   };
   if (keyId === undefined)
     return refuse(
