@@ -2,8 +2,9 @@
 // live ingest worker writes the sink and every target table through a store that routes keys from the control
 // plane's directory. Every object of the two workspaces with keys (their partition files in every table, their
 // offloads) is an envelope under its own key; a workspace without a key and everything that mixes workspaces (the
-// sink, every log) is under the platform key; the tables equal the last-writer-wins oracle.
-import { readFile } from "node:fs/promises";
+// sink, every log) is under the platform key; the tables equal the last-writer-wins oracle; an analyst's query
+// reads its workspace through decrypted cache copies.
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRegionTopics } from "@facsimile/bus";
 import {
@@ -22,6 +23,7 @@ import {
 } from "@facsimile/ingest/testing";
 import { openDuckDb } from "@facsimile/lake";
 import { envelopeKeyId, LocalObjectStore } from "@facsimile/object-store";
+import { openQueryEngine } from "@facsimile/query";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -129,5 +131,26 @@ describe("BYOK through ingest (embedded)", () => {
       delivered: workload.deliveries,
     });
     expect(verified.differences).toEqual([]);
+
+    // An analyst's session reads a workspace's encrypted partition through decrypted cache copies of its files only.
+    const engine = await openQueryEngine(store.root, { session: { timeoutMs: 5_000, threads: 1 } });
+    const cacheDir = join(store.root, "..", "query-cache");
+    try {
+      const session = await engine.openSession(region, "ws-0", {
+        cacheDir,
+        tempRoot: join(store.root, ".."),
+      });
+      try {
+        const [[count]] = (await session.query("SELECT count(*) FROM jira_issue")).rows as [[number]];
+        expect(Number(count)).toBeGreaterThan(0);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await engine.close();
+    }
+    const cached = (await readdir(cacheDir, { recursive: true })).filter((f) => f.endsWith(".parquet"));
+    expect(cached.length).toBeGreaterThan(0);
+    expect(new Set(cached.map((f) => /workspace_id=([^/]+)\//.exec(f)?.[1]))).toEqual(new Set(["ws-0"]));
   });
 });
