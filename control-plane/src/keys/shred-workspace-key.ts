@@ -13,7 +13,7 @@
 // The ciphertext stays where it is (vacuum and erasure may remove it later); reading it fails with
 // KmsKeyUnavailableError.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { evictLocalCopies, openTable } from "@facsimile/lake";
+import { evictLocalCopies, openTable, TABLE_DEFAULTS } from "@facsimile/lake";
 import type { KeyInfo, KeyService, ObjectStore } from "@facsimile/object-store";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
@@ -27,8 +27,11 @@ export interface KeyShredDeps {
   readonly lakeRoot?: string;
   /** For dropping this host's decrypted cache copies; without it nothing is evicted. */
   readonly duckdb?: DuckDBConnection;
-  /** The cache folder the lake's readers use on this host (default: the lake's TABLE_DEFAULTS.cacheDir). */
-  readonly cacheDir?: string;
+  /**
+   * The cache folders readers use on this host (the lake's, the query engine's): decrypted copies of the
+   * workspace's files there are dropped. Default: the lake's TABLE_DEFAULTS.cacheDir.
+   */
+  readonly cacheDirs?: readonly string[];
   /** The platform key: never shredded through a workspace. */
   readonly platformKeyId?: string;
   readonly onProgress?: (message: string) => void;
@@ -60,6 +63,7 @@ export interface KeyShredPlan {
 export interface KeyShredResult {
   readonly plan: KeyShredPlan;
   readonly key: KeyInfo;
+  /** Cache entries dropped (objects x cache folders; absent copies count too). */
   readonly cacheCopiesEvicted: number;
 }
 
@@ -144,16 +148,11 @@ export async function shredWorkspaceKey(
   const key = await deps.keys.destroyKey(keyId);
   deps.onProgress?.(`key ${keyId} at ${deps.keys.url}: ${key.state}`);
   let evicted = 0;
-  if (deps.duckdb !== undefined) {
-    // One table handle serves every key: eviction only needs the store and the cache folder.
-    const table = openTable(
-      deps.store,
-      "",
-      deps.duckdb,
-      deps.cacheDir === undefined ? {} : { cacheDir: deps.cacheDir },
-    );
-    await evictLocalCopies(table, plan.objectKeys);
-    evicted = plan.objectKeys.length;
-  }
+  if (deps.duckdb !== undefined)
+    for (const cacheDir of deps.cacheDirs ?? [TABLE_DEFAULTS.cacheDir]) {
+      // One table handle serves every key: eviction only needs the store and the cache folder.
+      await evictLocalCopies(openTable(deps.store, "", deps.duckdb, { cacheDir }), plan.objectKeys);
+      evicted += plan.objectKeys.length;
+    }
   return { plan, key, cacheCopiesEvicted: evicted };
 }

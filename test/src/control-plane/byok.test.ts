@@ -168,7 +168,7 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
       store: backend.store,
       keys: backend.keys,
       duckdb: duck.connection,
-      cacheDir: join(backend.dir, "cache"),
+      cacheDirs: [join(backend.dir, "cache")],
     };
     await expect(planKeyShred(deps, "ws-b")).rejects.toMatchObject({ code: "KEY_SHRED_REFUSED" });
     const plan = await planKeyShred(deps, "ws-a");

@@ -1,6 +1,7 @@
 import { DEFAULT_KEY_SHRED_OPTIONS, planKeyShred, shredWorkspaceKey } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
-import { openDuckDb } from "@facsimile/lake";
+import { openDuckDb, TABLE_DEFAULTS } from "@facsimile/lake";
+import { DEFAULT_QUERY_CACHE_DIR } from "@facsimile/query";
 import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
@@ -16,7 +17,7 @@ Crypto-shredding: destroys the workspace's own key, so every object of it (its p
 old versions kept for time travel, offloaded payloads) becomes unreadable at once, while every other workspace
 reads on. The directory first records the workspace ERASED (writers drop its records), then the key is destroyed
 (embedded: its material is erased from the keystore; KMS: disabled now, deleted after the pending window), then
-this host's decrypted cache copies are dropped. Refused when another workspace or the platform shares the key,
+this host's decrypted cache copies (the lake's and the query engine's default cache folders) are dropped. Refused when another workspace or the platform shares the key,
 or when some of the workspace's objects are not under it (rotate-key first). There is no undo.
 
   --workspace <id>         the workspace
@@ -66,6 +67,7 @@ const command: CliCommand = {
           store,
           keys,
           duckdb: duck.connection,
+          cacheDirs: [TABLE_DEFAULTS.cacheDir, DEFAULT_QUERY_CACHE_DIR],
           ...(platformKeyId === undefined || platformKeyId === "" ? {} : { platformKeyId }),
           onProgress: (m: string) => io.stderr(`${m}\n`),
         };
