@@ -17,8 +17,9 @@ Crypto-shredding: destroys the workspace's own key, so every object of it (its p
 old versions kept for time travel, offloaded payloads) becomes unreadable at once, while every other workspace
 reads on. The directory first records the workspace ERASED (writers drop its records), then the key is destroyed
 (embedded: its material is erased from the keystore; KMS: disabled now, deleted after the pending window), then
-this host's decrypted cache copies (the lake's and the query engine's default cache folders) are dropped. Refused when another workspace or the platform shares the key,
-or when some of the workspace's objects are not under it (rotate-key first). There is no undo.
+this host's decrypted cache copies (the lake's and the query engine's default cache folders) are dropped.
+Refused when another workspace or the platform shares the key, or when some of the workspace's objects are not
+under it (rotate-key first). There is no undo.
 
   --workspace <id>         the workspace
   --dry-run                print the plan (key, its state, objects) and change nothing
