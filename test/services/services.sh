@@ -30,7 +30,9 @@ MINIO_KMS_KEY="${FACSIMILE_MINIO_KMS_KEY:-facsimile-key:ZmFjc2ltaWxlLXRlc3Qta21z
 
 # moto's server mode: S3 and KMS in one process, keys with states (Enabled, Disabled, PendingDeletion), each
 # object's SSE-KMS key id kept and reported. It does not encrypt at rest nor check key states on S3 reads, and its
-# If-None-Match is a check-then-put: single-writer tests only (the lake's commit races stay on MinIO).
+# If-None-Match is a check-then-put: single-writer tests only (the lake's commit races stay on MinIO). Chosen over
+# SeaweedFS, whose built-in ("local") KMS holds one random key in memory per process (its config loader is a stub)
+# and needs OpenBao/Vault or a cloud KMS for more, and over LocalStack, whose CLI wants Docker.
 MOTO_VERSION="5.2.5"
 MOTO_PORT="${FACSIMILE_MOTO_PORT:-19400}"
 
