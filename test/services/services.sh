@@ -32,7 +32,7 @@ MINIO_KMS_KEY="${FACSIMILE_MINIO_KMS_KEY:-facsimile-key:ZmFjc2ltaWxlLXRlc3Qta21z
 # object's SSE-KMS key id kept and reported. It does not encrypt at rest nor check key states on S3 reads, and its
 # If-None-Match is a check-then-put: single-writer tests only (the lake's commit races stay on MinIO). Chosen over
 # SeaweedFS, whose built-in ("local") KMS holds one random key in memory per process (its config loader is a stub)
-# and needs OpenBao/Vault or a cloud KMS for more, and over LocalStack, whose CLI wants Docker.
+# and needs OpenBao/Vault or a cloud KMS for more, and over LocalStack, whose CLI starts it in a Docker container.
 MOTO_VERSION="5.2.5"
 MOTO_PORT="${FACSIMILE_MOTO_PORT:-19400}"
 
