@@ -195,6 +195,44 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async rekey(key: string, kmsKeyId: string): Promise<ObjectInfo | undefined> {
+    const path = this.pathOf(key);
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      if (isAbsent(err)) return undefined;
+      throw toLocalStoreError(err, this.url, "rekey", key);
+    }
+    const meta = await this.meta.read(key, st);
+    let body: Uint8Array;
+    try {
+      body = await this.get(key);
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    }
+    const opts = await this.sealed(
+      key,
+      { kmsKeyId, ...(meta.contentType === undefined ? {} : { contentType: meta.contentType }) },
+      body.byteLength,
+    );
+    const tmp = await this.writeTemp(key, await this.seal(key, body, opts));
+    // Only over the file read: a delete (or a replacement) meanwhile wins and the temp file is dropped.
+    try {
+      const now = await stat(path);
+      if (now.ino !== st.ino) {
+        await rm(tmp, { force: true });
+        return undefined;
+      }
+    } catch (err) {
+      await rm(tmp, { force: true });
+      if (isAbsent(err)) return undefined;
+      throw toLocalStoreError(err, this.url, "rekey", key);
+    }
+    return this.publish(key, path, tmp, opts, "rekey");
+  }
+
   async close(): Promise<void> {}
 
   /** The options of a put after routing; plainSize set when the body will be sealed in an envelope. */

@@ -59,5 +59,11 @@ export interface ObjectStore {
   putFile(key: string, localPath: string, options?: PutOptions): Promise<ObjectInfo>;
   /** Downloads to a local file. Throws ObjectNotFoundError when absent. */
   getFile(key: string, localPath: string): Promise<void>;
+  /**
+   * Re-encrypts the object in place under `kmsKeyId` (the same bytes; the store's kmsKeyRoute has the last
+   * word), without bringing it back when it was deleted meanwhile: undefined then. S3: a server-side copy onto
+   * itself. Optional: without it, callers read and write the object back.
+   */
+  rekey?(key: string, kmsKeyId: string): Promise<ObjectInfo | undefined>;
   close(): Promise<void>;
 }

@@ -8,8 +8,8 @@
 // 5. done: an audited directory event with what was re-encrypted.
 // The old key is left as it is: destroying it is a separate, deliberate step (shred-key on a key no workspace
 // uses). Data files are immutable and offloads content-addressed, so writing back the same bytes races with no
-// writer; a file a vacuum deletes between the listing and the write comes back as an unreferenced orphan, which
-// the next vacuum removes.
+// writer. Stores that re-encrypt in place (rekey: S3's server-side copy, the local store) never bring back a file
+// a vacuum deleted meanwhile; with others it comes back as an unreferenced orphan, which the next vacuum removes.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

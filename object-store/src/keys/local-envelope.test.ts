@@ -123,3 +123,17 @@ describe("LocalObjectStore envelope encryption", () => {
     );
   });
 });
+
+describe("LocalObjectStore.rekey", () => {
+  it("re-encrypts in place under another key, keeps the bytes, and never revives a deleted object", async () => {
+    const store = await encryptingStore(["k1", "k2"]);
+    await store.put("o", text("same bytes"), { kmsKeyId: "k1", contentType: "application/x-protobuf" });
+    const info = await store.rekey("o", "k2");
+    expect(info).toMatchObject({ kmsKeyId: "k2", size: "same bytes".length });
+    expect(envelopeKeyId(await readFile(join(store.root, "o")), { url: "", key: "" })).toBe("k2");
+    expect(new TextDecoder().decode(await store.get("o"))).toBe("same bytes");
+    await store.delete("o");
+    expect(await store.rekey("o", "k1")).toBeUndefined();
+    expect(await store.head("o")).toBeUndefined();
+  });
+});

@@ -6,10 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -32,6 +34,7 @@ import {
 } from "./s3-options.js";
 
 const MAX_PARTS = 10_000;
+const MAX_COPY_BYTES = 5 * 1024 * 1024 * 1024;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 export class S3ObjectStore implements ObjectStore {
@@ -182,8 +185,51 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async rekey(key: string, kmsKeyId: string): Promise<ObjectInfo | undefined> {
+    const Key = this.fullKey(key);
+    const options = this.routed(key, { kmsKeyId });
+    const before = await this.head(key);
+    if (before === undefined) return undefined;
+    if (before.size > MAX_COPY_BYTES) return this.rekeyByDownload(key, options);
+    try {
+      // A copy onto itself that changes only the encryption; a source deleted meanwhile fails, never revives.
+      const out = await this.client.send(
+        new CopyObjectCommand({
+          ...this.putParams(Key, options),
+          CopySource: `${this.bucket}/${Key.split("/").map(encodeURIComponent).join("/")}`,
+          MetadataDirective: "COPY",
+        }),
+      );
+      const kms = normalizeKmsKeyId(out.SSEKMSKeyId) ?? options.kmsKeyId;
+      return {
+        key,
+        size: before.size,
+        lastModified: out.CopyObjectResult?.LastModified?.getTime() ?? Date.now(),
+        ...(out.CopyObjectResult?.ETag === undefined ? {} : { etag: out.CopyObjectResult.ETag }),
+        ...(kms === undefined ? {} : { kmsKeyId: kms }),
+      };
+    } catch (err) {
+      if (isS3NotFound(err)) return undefined;
+      throw toS3StoreError(err, { url: this.url, key, operation: "rekey", kmsKeyId: options.kmsKeyId });
+    }
+  }
+
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
+  }
+
+  /** Objects above CopyObject's 5 GiB limit: through a local temp file. */
+  private async rekeyByDownload(key: string, options: PutOptions): Promise<ObjectInfo | undefined> {
+    const tmp = resolve(tmpdir(), `facsimile-rekey-${randomBytes(8).toString("hex")}`);
+    try {
+      await this.getFile(key, tmp);
+      return await this.putFile(key, tmp, options);
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   /** The put options with the key id the store's kmsKeyRoute chooses (when it has one). */
