@@ -69,7 +69,7 @@ export class S3ObjectStore implements ObjectStore {
       return await out.Body.transformToByteArray();
     } catch (err) {
       if (isS3NotFound(err)) throw new ObjectNotFoundError(this.url, key, { cause: err });
-      throw toS3StoreError(err, { url: this.url, key, operation: "get" });
+      throw toS3StoreError(err, { url: this.url, key, operation: "get", reading: true });
     }
   }
 
@@ -181,7 +181,7 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       await rm(tmp, { force: true });
       if (isS3NotFound(err)) throw new ObjectNotFoundError(this.url, key, { cause: err });
-      throw toS3StoreError(err, { url: this.url, key, operation: "getFile" });
+      throw toS3StoreError(err, { url: this.url, key, operation: "getFile", reading: true });
     }
   }
 
