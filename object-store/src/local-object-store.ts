@@ -15,8 +15,9 @@ import {
   ObjectNotFoundError,
   ObjectStoreError,
 } from "./errors.js";
-import { decryptBytes, decryptFile, encryptBytes, encryptFile, isEnvelope } from "./keys/envelope.js";
+import { decryptBytes, decryptFile, encryptFile, isEnvelope } from "./keys/envelope.js";
 import { LocalKeystore } from "./keys/local-keystore.js";
+import { type Sealed, sealBody, sealOptions, startsWithEnvelope } from "./keys/local-sealing.js";
 import { listLocalKeys } from "./list-local-keys.js";
 import { errnoCode, isAbsent, toLocalStoreError } from "./local-fs-errors.js";
 import { LocalMetadataStore } from "./local-metadata.js";
@@ -84,15 +85,15 @@ export class LocalObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
     const path = this.pathOf(key);
-    const opts = await this.sealed(key, options, body.byteLength);
-    const tmp = await this.writeTemp(key, await this.seal(key, body, opts));
+    const opts = sealOptions(this.keystore, this.options.kmsKeyRoute, key, options, body.byteLength);
+    const tmp = await this.writeTemp(key, await sealBody(this.keystore, { url: this.url, key }, body, opts));
     return this.publish(key, path, tmp, opts, "put");
   }
 
   async putIfAbsent(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
     const path = this.pathOf(key);
-    const opts = await this.sealed(key, options, body.byteLength);
-    const tmp = await this.writeTemp(key, await this.seal(key, body, opts));
+    const opts = sealOptions(this.keystore, this.options.kmsKeyRoute, key, options, body.byteLength);
+    const tmp = await this.writeTemp(key, await sealBody(this.keystore, { url: this.url, key }, body, opts));
     try {
       await mkdir(dirname(path), { recursive: true });
       await link(tmp, path);
@@ -156,7 +157,7 @@ export class LocalObjectStore implements ObjectStore {
     const tmp = await this.tempPath();
     let opts: Sealed = options;
     try {
-      opts = await this.sealed(key, options, (await stat(localPath)).size);
+      opts = sealOptions(this.keystore, this.options.kmsKeyRoute, key, options, (await stat(localPath)).size);
       if (opts.plainSize !== undefined && opts.kmsKeyId !== undefined)
         await encryptFile(this.keystore, opts.kmsKeyId, localPath, tmp, { url: this.url, key });
       else await copyFile(localPath, tmp);
@@ -212,12 +213,15 @@ export class LocalObjectStore implements ObjectStore {
       if (err instanceof ObjectNotFoundError) return undefined;
       throw err;
     }
-    const opts = await this.sealed(
+    const contentType = meta.contentType === undefined ? {} : { contentType: meta.contentType };
+    const opts = sealOptions(
+      this.keystore,
+      this.options.kmsKeyRoute,
       key,
-      { kmsKeyId, ...(meta.contentType === undefined ? {} : { contentType: meta.contentType }) },
+      { kmsKeyId, ...contentType },
       body.byteLength,
     );
-    const tmp = await this.writeTemp(key, await this.seal(key, body, opts));
+    const tmp = await this.writeTemp(key, await sealBody(this.keystore, { url: this.url, key }, body, opts));
     // Only over the file read: a delete (or a replacement) meanwhile wins and the temp file is dropped.
     try {
       const now = await stat(path);
@@ -234,21 +238,6 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async close(): Promise<void> {}
-
-  /** The options of a put after routing; plainSize set when the body will be sealed in an envelope. */
-  private async sealed(key: string, options: PutOptions, size: number): Promise<Sealed> {
-    const route = this.options.kmsKeyRoute;
-    const kmsKeyId = route === undefined ? options.kmsKeyId : route(key, options.kmsKeyId);
-    const { kmsKeyId: _, ...rest } = options;
-    const routed: PutOptions = kmsKeyId === undefined ? rest : { ...rest, kmsKeyId };
-    if (kmsKeyId === undefined || !this.keystore.exists()) return routed;
-    return { ...routed, plainSize: size };
-  }
-
-  private async seal(key: string, body: Uint8Array, opts: Sealed): Promise<Uint8Array> {
-    if (opts.plainSize === undefined || opts.kmsKeyId === undefined) return body;
-    return encryptBytes(this.keystore, opts.kmsKeyId, body, { url: this.url, key });
-  }
 
   private pathOf(key: string): string {
     assertValidKey(this.url, key);
@@ -336,20 +325,6 @@ export class LocalObjectStore implements ObjectStore {
       etag: `${st.ino.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}-${st.size.toString(16)}`,
       ...(meta.kmsKeyId === undefined ? {} : { kmsKeyId: meta.kmsKeyId }),
     };
-  }
-}
-
-/** PutOptions plus the plaintext size when the body is stored as an envelope. */
-type Sealed = PutOptions & { readonly plainSize?: number };
-
-async function startsWithEnvelope(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return isEnvelope(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
   }
 }
 

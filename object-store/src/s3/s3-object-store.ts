@@ -23,6 +23,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ObjectExistsError, ObjectNotFoundError, ObjectStoreError } from "../errors.js";
+import { routeKmsKey } from "../keys/local-sealing.js";
 import { assertValidKey, assertValidPrefix } from "../object-key.js";
 import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "../types.js";
 import { isConditionalCreateConflict, isS3NotFound, toS3StoreError } from "./s3-errors.js";
@@ -232,13 +233,8 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** The put options with the key id the store's kmsKeyRoute chooses (when it has one). */
   private routed(key: string, options: PutOptions): PutOptions {
-    const route = this.options.kmsKeyRoute;
-    if (route === undefined) return options;
-    const kmsKeyId = route(key, options.kmsKeyId);
-    const { kmsKeyId: _, ...rest } = options;
-    return kmsKeyId === undefined ? rest : { ...rest, kmsKeyId };
+    return routeKmsKey(this.options.kmsKeyRoute, key, options);
   }
 
   private fullKey(key: string): string {
