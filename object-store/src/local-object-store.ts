@@ -17,7 +17,7 @@ import {
 } from "./errors.js";
 import { decryptBytes, decryptFile, encryptFile, isEnvelope } from "./keys/envelope.js";
 import { LocalKeystore } from "./keys/local-keystore.js";
-import { type Sealed, sealBody, sealOptions, startsWithEnvelope } from "./keys/local-sealing.js";
+import { type Sealed, sealBody, sealOptions, startsWithEnvelope } from "./keys/seal-options.js";
 import { listLocalKeys } from "./list-local-keys.js";
 import { errnoCode, isAbsent, toLocalStoreError } from "./local-fs-errors.js";
 import { LocalMetadataStore } from "./local-metadata.js";

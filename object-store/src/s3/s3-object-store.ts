@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ObjectExistsError, ObjectNotFoundError, ObjectStoreError } from "../errors.js";
-import { routeKmsKey } from "../keys/local-sealing.js";
+import { routeKmsKey } from "../keys/seal-options.js";
 import { assertValidKey, assertValidPrefix } from "../object-key.js";
 import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "../types.js";
 import { isConditionalCreateConflict, isS3NotFound, toS3StoreError } from "./s3-errors.js";

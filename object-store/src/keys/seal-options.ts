@@ -1,5 +1,6 @@
-// How the local store decides what to seal: the put options after the store's key routing, plus the plaintext
-// size when the body goes into an envelope (a key id and a keystore file); and whether a stored file is one.
+// Key routing for both stores (the key id the store's route chooses over the caller's), and what the local store
+// seals: the routed options plus the plaintext size when the body goes into an envelope (a key id and a keystore
+// file), and whether a stored file is one.
 import { open } from "node:fs/promises";
 import type { KmsKeyRoute, PutOptions } from "../types.js";
 import { encryptBytes, isEnvelope } from "./envelope.js";
