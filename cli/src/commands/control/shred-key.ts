@@ -19,7 +19,8 @@ reads on. The directory first records the workspace ERASED (writers drop its rec
 (embedded: its material is erased from the keystore; KMS: disabled now, deleted after the pending window), then
 this host's decrypted cache copies (the lake's and the query engine's default cache folders) are dropped.
 Refused when another workspace or the platform shares the key, or when some of the workspace's objects are not
-under it (rotate-key first). There is no undo.
+under it (rotate-key first). There is no undo. Not covered: the workspace's records in the raw sink and its
+files' statistics in the table logs (they mix workspaces, under the platform key): erase removes those.
 
   --workspace <id>         the workspace
   --dry-run                print the plan (key, its state, objects) and change nothing
@@ -32,6 +33,10 @@ ${CONTROL_DIRECTORY_USAGE}
 ${LAKE_KEYS_USAGE}
 
 exit codes: 0 shredded (or planned), 1 failed or refused, 2 usage`;
+
+const NOT_COVERED =
+  "  not covered (platform key): its records in the raw sink and its files' statistics in the table logs; " +
+  "`facsimile control erase` removes those (run it first: it must read the workspace's files)";
 
 const OPTIONS = {
   ...CONTROL_DIRECTORY_OPTIONS,
@@ -79,7 +84,8 @@ const command: CliCommand = {
           else
             io.stdout(
               `plan: shred ${workspaceId}'s key ${plan.keyId} at ${keys.url} (now ${plan.keyState}; dry run: nothing changed)\n` +
-                `  ${plan.objects} object(s), ${plan.bytes} bytes become unreadable; ${workspaceId} becomes ERASED\n`,
+                `  ${plan.objects} object(s), ${plan.bytes} bytes become unreadable; ${workspaceId} becomes ERASED\n` +
+                `${NOT_COVERED}\n`,
             );
           return EXIT.OK;
         }
@@ -95,7 +101,7 @@ const command: CliCommand = {
         else
           io.stdout(
             `shredded ${workspaceId}: key ${plan.keyId} is ${result.key.state}; ${plan.objects} object(s) ` +
-              `(${plan.bytes} bytes) are unreadable; the directory says ERASED\n`,
+              `(${plan.bytes} bytes) are unreadable; the directory says ERASED\n${NOT_COVERED}\n`,
           );
         return EXIT.OK;
       } finally {
