@@ -28,7 +28,7 @@ export interface KeyBackend {
 }
 
 const SERVICES_SH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "services", "services.sh");
-const MOTO_DEFAULT = "http://127.0.0.1:19400";
+const MOTO_DEFAULT = `http://127.0.0.1:${process.env.FACSIMILE_MOTO_PORT ?? "19400"}`;
 // moto accepts any credentials; these are not secrets.
 const MOTO_CREDENTIALS = { accessKeyId: "facsimile", secretAccessKey: "facsimile-moto" };
 
