@@ -11,6 +11,7 @@ import { LocalObjectStore } from "../local-object-store.js";
 import { describeObjectStoreConformance } from "../testing/object-store-conformance.js";
 import type { KmsKeyRoute } from "../types.js";
 import { envelopeKeyId } from "./envelope.js";
+import { LocalKeystore } from "./local-keystore.js";
 
 const roots: string[] = [];
 async function freshRoot(): Promise<string> {
@@ -135,5 +136,16 @@ describe("LocalObjectStore.rekey", () => {
     await store.delete("o");
     expect(await store.rekey("o", "k1")).toBeUndefined();
     expect(await store.head("o")).toBeUndefined();
+  });
+});
+
+describe("LocalKeystore", () => {
+  it("loses no key when several keystore handles create keys at once", async () => {
+    const path = join(await freshRoot(), "keystore.json");
+    const ids = Array.from({ length: 12 }, (_, i) => `k-${i}`);
+    await Promise.all(ids.map((id) => new LocalKeystore(path).createKey(id)));
+    const keys = await new LocalKeystore(path).listKeys();
+    expect(keys.map((k) => k.keyId).sort()).toEqual([...ids].sort());
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });

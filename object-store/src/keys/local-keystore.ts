@@ -1,11 +1,12 @@
 // The embedded mode's keystore: named 256-bit key-encryption keys in one JSON file (mode 0600), which wrap the
 // per-object data keys of the local store's envelope encryption (AES-256-GCM). Destroying a key erases its
 // material and keeps its id as a tombstone, so every object under it stays unreadable and the id is never
-// reused. Writes are read-modify-rename: one writer at a time (the control commands), readers any time.
+// reused. Writes are read-modify-rename under an exclusive lock file (a lost update would lose a key, and with it
+// every object under it); readers read any time.
 // Must never log or return key material.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { KmsKeyError, KmsKeyUnavailableError, ObjectStoreError } from "../errors.js";
@@ -32,6 +33,7 @@ export interface WrappedKey {
 }
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
+const LOCK_WAIT_MS = 10_000;
 
 export class LocalKeystore implements KeyService {
   readonly url: string;
@@ -62,30 +64,34 @@ export class LocalKeystore implements KeyService {
       throw new ObjectStoreError(`invalid key id ${JSON.stringify(keyId)}: expected ${KEY_ID.source}`, {
         context: { keystore: this.url, keyId },
       });
-    const file = await this.load();
-    if (file.keys[keyId] !== undefined)
-      throw new ObjectStoreError(
-        `key ${JSON.stringify(keyId)} already exists in ${this.url} (state ${file.keys[keyId]?.state}); ` +
-          "key ids are never reused",
-        { context: { keystore: this.url, keyId } },
-      );
-    const key: StoredKey = {
-      material: randomBytes(32).toString("base64"),
-      state: "Enabled",
-      createdAt: Date.now(),
-    };
-    await this.save({ version: 1, keys: { ...file.keys, [keyId]: key } });
-    return { keyId, state: "Enabled" };
+    return this.update((file) => {
+      if (file.keys[keyId] !== undefined)
+        throw new ObjectStoreError(
+          `key ${JSON.stringify(keyId)} already exists in ${this.url} (state ${file.keys[keyId]?.state}); ` +
+            "key ids are never reused",
+          { context: { keystore: this.url, keyId } },
+        );
+      const key: StoredKey = {
+        material: randomBytes(32).toString("base64"),
+        state: "Enabled",
+        createdAt: Date.now(),
+      };
+      return [
+        { version: 1, keys: { ...file.keys, [keyId]: key } },
+        { keyId, state: "Enabled" },
+      ];
+    });
   }
 
   async destroyKey(keyId: string): Promise<KeyInfo> {
-    const file = await this.load();
-    const k = file.keys[keyId];
-    if (k === undefined) throw new KmsKeyError(this.url, "-", keyId);
-    if (k.state === "Destroyed") return { keyId, state: "Destroyed" };
-    const tombstone: StoredKey = { state: "Destroyed", createdAt: k.createdAt, destroyedAt: Date.now() };
-    await this.save({ version: 1, keys: { ...file.keys, [keyId]: tombstone } });
-    return { keyId, state: "Destroyed" };
+    return this.update((file) => {
+      const k = file.keys[keyId];
+      if (k === undefined) throw new KmsKeyError(this.url, "-", keyId);
+      const destroyed: KeyInfo = { keyId, state: "Destroyed" };
+      if (k.state === "Destroyed") return [undefined, destroyed];
+      const tombstone: StoredKey = { state: "Destroyed", createdAt: k.createdAt, destroyedAt: Date.now() };
+      return [{ version: 1, keys: { ...file.keys, [keyId]: tombstone } }, destroyed];
+    });
   }
 
   async close(): Promise<void> {}
@@ -145,8 +151,36 @@ export class LocalKeystore implements KeyService {
     return file;
   }
 
-  private async save(file: KeystoreFile): Promise<void> {
+  /** Read-modify-write under the lock, on a fresh read; `change` returns the new file (undefined: none) and a result. */
+  private async update<T>(change: (file: KeystoreFile) => [KeystoreFile | undefined, T]): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true });
+    const lock = `${this.path}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await writeFile(lock, String(process.pid), { flag: "wx", mode: 0o600 });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        if (Date.now() > deadline)
+          throw new ObjectStoreError(
+            `keystore ${this.url} is locked by ${lock} for over ${LOCK_WAIT_MS} ms: if no key command runs, remove it`,
+            { context: { keystore: this.url, lock }, retriable: true },
+          );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    try {
+      this.cache = undefined;
+      const [next, result] = change(await this.load());
+      if (next !== undefined) await this.save(next);
+      return result;
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  private async save(file: KeystoreFile): Promise<void> {
     const tmp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     await rename(tmp, this.path);
