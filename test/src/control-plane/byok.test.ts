@@ -100,7 +100,8 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
       };
       expect(await copyWorkspace(copyDeps, `job-${ws}`, ws, "eu", "us")).toBe(3);
     }
-  });
+    // A cold machine installs moto from PyPI first (about a minute here): more than the default hook timeout.
+  }, 300_000);
   afterAll(async () => {
     duck?.close();
     await backend?.close();
