@@ -61,6 +61,7 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     return (await listWorkspaceObjects(backend.store, ws)).map((o) => o.kmsKeyId ?? "(none)");
   }
 
+  // On a cold machine the moto backend installs moto from PyPI first (about a minute here): a longer timeout.
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), "facsimile-byok-"));
     view = createDirectoryView(createFileDirectoryLog(join(dir, "directory.log")));
@@ -100,7 +101,6 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
       };
       expect(await copyWorkspace(copyDeps, `job-${ws}`, ws, "eu", "us")).toBe(3);
     }
-    // A cold machine installs moto from PyPI first (about a minute here): more than the default hook timeout.
   }, 300_000);
   afterAll(async () => {
     duck?.close();
