@@ -1,18 +1,19 @@
-// Copy-on-write of the touched partitions, shared by Merge and MergeExploded: read the files whose key bounds
-// can hold a batch key, rank the batch's rows against theirs with the writer's keep rule, rewrite only the files
-// that lose a row, and write the winning batch rows. The result is a plan (removes + adds) for commit(); files
-// that keep all their rows are left alone.
+// The merge of the touched partitions, shared by Merge and MergeExploded: read the files whose key bounds can
+// hold a batch key, rank the batch's rows against theirs with the writer's keep rule, and write the winning batch
+// rows. A file that loses rows is rewritten without them (copy-on-write) or, on a table with deletion vectors and
+// when it loses few, keeps its bytes and gets a deletion vector (see plan-deletion-vectors.ts). The result is a
+// plan (removes + adds) for commit(); files that keep all their rows are left alone.
 import { exclusive } from "../io/exclusive.js";
 import { numRecordsOf } from "../io/file-stats.js";
-import { localFiles } from "../io/local-files.js";
-import { scanSql } from "../io/scan-sql.js";
+import { scanFiles } from "../io/scan-files.js";
 import { quoteIdent, quoteLiteral, tempName } from "../io/sql-text.js";
 import { writeDataFiles } from "../io/write-data-files.js";
 import { type Action, decodeDataPath, removeOf } from "../table/actions.js";
 import type { Snapshot } from "../table/snapshot.js";
-import { type Table, tableKey } from "../table/table.js";
+import type { Table } from "../table/table.js";
 import { dropTemp } from "./batch-source.js";
 import { filesToFold } from "./fold-small-files.js";
+import { deletionVectorActions, planDeletionVectors } from "./plan-deletion-vectors.js";
 import { batchPartitions, candidateFiles } from "./prune-files.js";
 import { addedKeys, type WritePlan } from "./run-write.js";
 import type { MergeConfig, MergeExplodedConfig } from "./writer-config.js";
@@ -23,6 +24,7 @@ export const MERGE_MAX_ROWS_PER_FILE = 1_000_000;
 export const SRC = "__fx_src";
 export const FILE = "__fx_file";
 export const KEEP = "__fx_keep";
+export const ROW = "__fx_row";
 
 export interface RewriteSpec {
   readonly operation: string;
@@ -31,8 +33,8 @@ export interface RewriteSpec {
   /** Sort order of rewritten files. */
   readonly clusterBy: readonly string[];
   /**
-   * SQL over `union` (all table columns + SRC: 1 batch / 0 table, + FILE: the row's file, NULL for batch rows)
-   * returning the same columns plus KEEP: whether the row is in the table after the merge.
+   * SQL over `union` (all table columns + SRC: 1 batch / 0 table, + FILE: the row's file, NULL for batch rows,
+   * + ROW: the row's position in its file) returning the same columns plus KEEP: whether the row is in the table after the merge.
    */
   readonly keepSql: (union: string) => string;
 }
@@ -55,35 +57,32 @@ export async function planRewrite(
     const fold = filesToFold(snapshot, partitions, config);
     const seen = new Set(byKey.map((a) => a.path));
     const candidates = [...byKey, ...fold.filter((a) => !seen.has(a.path))];
-    const paths = candidates.map((a) => decodeDataPath(a.path));
-    const local = await localFiles(
-      table,
-      paths.map((p) => tableKey(table, p)),
-    );
-    const existing = scanSql(
-      snapshot.schema,
-      pcols,
-      candidates.map((a, i) => ({
-        localPath: local[i] as string,
-        partitionValues: a.partitionValues,
-        path: paths[i] as string,
-      })),
-      { fileColumn: FILE },
-    );
+    const { sql: existing } = await scanFiles(table, snapshot, candidates, {
+      fileColumn: FILE,
+      rowNumberColumn: ROW,
+    });
     const columns = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
     const union = tempName("union");
     const ranked = tempName("ranked");
     try {
       await conn.run(
-        `CREATE TEMP TABLE ${union} AS SELECT ${columns}, 1 AS ${SRC}, CAST(NULL AS VARCHAR) AS ${FILE} FROM ${batch} ` +
-          `UNION ALL SELECT ${columns}, 0 AS ${SRC}, ${FILE} FROM (${existing}) AS __fx_existing`,
+        `CREATE TEMP TABLE ${union} AS SELECT ${columns}, 1 AS ${SRC}, CAST(NULL AS VARCHAR) AS ${FILE}, ` +
+          `CAST(NULL AS BIGINT) AS ${ROW} FROM ${batch} ` +
+          `UNION ALL SELECT ${columns}, 0 AS ${SRC}, ${FILE}, ${ROW} FROM (${existing}) AS __fx_existing`,
       );
       await conn.run(`CREATE TEMP TABLE ${ranked} AS ${spec.keepSql(union)}`);
       const losers = await conn.runAndReadAll(
-        `SELECT DISTINCT ${FILE} FROM ${ranked} WHERE ${SRC} = 0 AND NOT ${KEEP}`,
+        `SELECT ${FILE}, to_json(list(${ROW} ORDER BY ${ROW}))::VARCHAR FROM ${ranked} ` +
+          `WHERE ${SRC} = 0 AND NOT ${KEEP} GROUP BY ${FILE}`,
       );
-      const rewrite = new Set(losers.getRows().map(([f]) => String(f)));
-      for (const a of fold) rewrite.add(decodeDataPath(a.path));
+      const { rewrite, mark } = await planDeletionVectors(
+        table,
+        snapshot,
+        candidates,
+        new Map(losers.getRows().map(([f, rows]) => [String(f), JSON.parse(String(rows)) as number[]])),
+        new Set(fold.map((a) => decodeDataPath(a.path))),
+        config,
+      );
       const rewriteList = [...rewrite].map(quoteLiteral).join(", ");
       const fromFiles = rewrite.size > 0 ? ` OR ${FILE} IN (${rewriteList})` : "";
       const kept = await conn.runAndReadAll(
@@ -94,7 +93,9 @@ export async function planRewrite(
       let rowsToWrite = batchRowsKept;
       for (const a of candidates)
         if (rewrite.has(decodeDataPath(a.path))) rowsToWrite += numRecordsOf(a) ?? Number.POSITIVE_INFINITY;
-      const actions: Action[] = [];
+      const now = Date.now();
+      const marked = await deletionVectorActions(table, candidates, mark, now);
+      const actions: Action[] = [...marked.actions];
       let rowsWritten = 0;
       if (rewrite.size > 0 || batchRowsKept > 0) {
         const written = await writeDataFiles(
@@ -110,7 +111,6 @@ export async function planRewrite(
           },
         );
         rowsWritten = written.rows;
-        const now = Date.now();
         for (const a of candidates)
           if (rewrite.has(decodeDataPath(a.path))) actions.push({ remove: removeOf(a, now) });
         for (const add of written.adds) actions.push({ add });
@@ -124,6 +124,8 @@ export async function planRewrite(
           partitionsTouched: partitions.length,
           filesRead: candidates.length,
           filesFolded: fold.length,
+          filesRewritten: rewrite.size,
+          filesWithNewDeletionVectors: mark.size,
         },
         disposable: addedKeys(table, actions),
         rowsInBatch,
