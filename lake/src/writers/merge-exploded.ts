@@ -58,6 +58,7 @@ export async function mergeExplodedBatch(
         planRewrite(t, snapshot, deduped, rowsInBatch, config, {
           operation: "MERGE",
           keyColumns: config.parentKey,
+          rankColumns: [lww.generation, lww.version, lww.tombstone, lww.payloadHash],
           clusterBy: [...config.parentKey, ...config.childKey],
           keepSql: (union) => {
             const versionCols = [
