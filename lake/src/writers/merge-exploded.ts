@@ -59,6 +59,7 @@ export async function mergeExplodedBatch(
           operation: "MERGE",
           keyColumns: config.parentKey,
           rankColumns: [lww.generation, lww.version, lww.tombstone, lww.payloadHash],
+          readsUnionOnce: false,
           clusterBy: [...config.parentKey, ...config.childKey],
           keepSql: (union) => {
             const versionCols = [

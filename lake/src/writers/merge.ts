@@ -52,6 +52,7 @@ export async function mergeBatch(
           operation: "MERGE",
           keyColumns: config.primaryKey,
           rankColumns: [lww.generation, lww.version, lww.tombstone, lww.payloadHash],
+          readsUnionOnce: true,
           clusterBy: config.primaryKey,
           // The same order as the batch's dedup, with the whole-row hash precomputed in HASH.
           keepSql: (union) =>

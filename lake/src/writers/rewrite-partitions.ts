@@ -35,6 +35,8 @@ export interface RewriteSpec {
   readonly keyColumns: readonly string[];
   /** Columns the keep rule reads besides the partition and key columns (the LWW columns). */
   readonly rankColumns: readonly string[];
+  /** keepSql reads `union` once: it is then given as a subquery instead of a materialized table. */
+  readonly readsUnionOnce: boolean;
   /** Sort order of rewritten files. */
   readonly clusterBy: readonly string[];
   /**
@@ -75,12 +77,17 @@ export async function planRewrite(
     const ranked = tempName("ranked");
     const losing = tempName("losing");
     try {
-      await conn.run(
-        `CREATE TEMP TABLE ${union} AS SELECT ${narrow}, hash(${columns}) AS ${HASH}, 1 AS ${SRC}, ` +
-          `CAST(NULL AS VARCHAR) AS ${FILE}, rowid AS ${ROW} FROM ${batch} ` +
-          `UNION ALL SELECT ${narrow}, hash(${columns}), 0 AS ${SRC}, ${FILE}, ${ROW} FROM (${existing}) AS __fx_existing`,
-      );
-      await conn.run(`CREATE TEMP TABLE ${ranked} AS ${spec.keepSql(union)}`);
+      const unionSql =
+        `SELECT ${narrow}, hash(${columns}) AS ${HASH}, 1 AS ${SRC}, ` +
+        `CAST(NULL AS VARCHAR) AS ${FILE}, rowid AS ${ROW} FROM ${batch} ` +
+        `UNION ALL SELECT ${narrow}, hash(${columns}), 0 AS ${SRC}, ${FILE}, ${ROW} FROM (${existing}) AS __fx_existing`;
+      // A keep rule that reads the union once ranks it as a subquery; others get it materialized.
+      if (spec.readsUnionOnce)
+        await conn.run(`CREATE TEMP TABLE ${ranked} AS ${spec.keepSql(`(${unionSql})`)}`);
+      else {
+        await conn.run(`CREATE TEMP TABLE ${union} AS ${unionSql}`);
+        await conn.run(`CREATE TEMP TABLE ${ranked} AS ${spec.keepSql(union)}`);
+      }
       await conn.run(
         `CREATE TEMP TABLE ${losing} AS SELECT ${FILE}, ${ROW} FROM ${ranked} WHERE ${SRC} = 0 AND NOT ${KEEP}`,
       );
