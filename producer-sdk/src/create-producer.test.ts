@@ -304,8 +304,8 @@ describe("createProducer", () => {
       [
         {
           ...issue(1),
-          fields: [{ ...(issue(1).fields[0] as JiraIssueInput["fields"][number]), extra: undefined }],
-        },
+          fields: [{ ...issue(1).fields[0], extra: undefined }],
+        } as unknown as JiraIssueInput,
         "value.fields.0.extra",
       ],
     ];
