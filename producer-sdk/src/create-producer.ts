@@ -14,7 +14,7 @@ import {
 import type { RetryOptions } from "@facsimile/core";
 import type { ObjectStore } from "@facsimile/object-store";
 import type { WorkspaceDirectory } from "@facsimile/protocol";
-import { type EncodableRecord, encodeRecord, NO_PAYLOAD } from "@facsimile/protocol";
+import { type EncodableRecord, encodeRecord, encodeRecordWith, NO_PAYLOAD } from "@facsimile/protocol";
 import {
   type EntityInputs,
   EntityValueError,
@@ -36,6 +36,7 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { offloadPayload } from "./offload-payload.js";
+import { RecordSlab } from "./record-slab.js";
 import { TopicBatcher } from "./topic-batcher.js";
 
 export interface ProducerOptions {
@@ -161,6 +162,7 @@ export function createProducer<I = EntityInputs>(
     deps.clock === undefined ? {} : { clock: deps.clock },
   );
   const budget = new ByteBudget(o.maxBytesInFlight);
+  const slab = new RecordSlab();
   const batchers = new Map<string, TopicBatcher>();
   const inFlight = new Set<Promise<PublishReceipt>>();
   const warnedDeprecated = new Set<string>();
@@ -263,12 +265,13 @@ export function createProducer<I = EntityInputs>(
     const inline =
       offload !== undefined
         ? undefined
-        : encodeRecord(
+        : encodeRecordWith(
             recordOf(
               payload === undefined
                 ? NO_PAYLOAD
                 : { case: "entity", value: { typeUrl: info.typeUrl, value: payload } },
             ),
+            slab.allocate,
           );
     const reserved = (payload?.byteLength ?? 0) + RECORD_OVERHEAD_BYTES;
     if (!budget.tryAcquire(reserved)) await budget.acquire(reserved);

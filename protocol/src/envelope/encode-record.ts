@@ -49,7 +49,16 @@ function writeDelimitedHeader(b: Buffer, pos: number, tag: number, n: number): n
   return wire.writeVarint(b, pos + 1, n);
 }
 
+/** Encodes a record into a buffer of exactly its size. */
 export function encodeRecord(record: EncodableRecord): Uint8Array {
+  return encodeRecordWith(record, Buffer.allocUnsafe);
+}
+
+/**
+ * encodeRecord into a buffer from `allocate` (of exactly the size asked; every byte is written): a producer passes
+ * a slab allocator, so that thousands of records share a few large allocations.
+ */
+export function encodeRecordWith(record: EncodableRecord, allocate: (size: number) => Buffer): Uint8Array {
   if (
     !Number.isInteger(record.entityType) ||
     record.entityType < INT32_MIN ||
@@ -107,7 +116,7 @@ export function encodeRecord(record: EncodableRecord): Uint8Array {
   if (payload.case !== undefined) size += 1 + wire.varintSize(inner) + inner;
 
   // Pass 2: one buffer, every byte in place.
-  const b = Buffer.allocUnsafe(size);
+  const b = allocate(size);
   let p = writeDelimitedHeader(b, 0, 0x0a, resourceAri);
   p = writeString(b, p, 0x0a, record.resourceAri, resourceLen);
   if (record.entityType !== 0) {
