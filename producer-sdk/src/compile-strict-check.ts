@@ -1,8 +1,8 @@
 // The producer's validator on the hot path, compiled once per entity from its message descriptor: together with
 // sizeEntity's own checks (types, ranges, required fields, ARIs, Timestamp range, unknown keys with a value) it
 // refuses what the generated zod validators refuse, without zod's cost or its deep copy of the value. What it adds
-// to the encoder's checks: an unknown key even when its value is undefined (zod's strictObject), an enum given by
-// number instead of by name, and a NaN or infinite Float64. It returns the first problem and does not build
+// to the encoder's checks: an unknown key even when its value is undefined (zod's strictObject), a missing list
+// (the encoder reads it as empty), an enum given by number instead of by name, and a NaN or infinite Float64. It returns the first problem and does not build
 // paths for good values; the producer asks zod for the full list of issues only once a value failed.
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
@@ -56,7 +56,7 @@ function itemWalk(field: DescField, kind: string, compiled: Map<DescMessage, Wal
 function messageWalk(desc: DescMessage, compiled: Map<DescMessage, Walk>): Walk {
   const known = compiled.get(desc);
   if (known !== undefined) return known;
-  const checks: Array<{ key: string; walk: Walk; list: boolean }> = [];
+  const checks: Array<{ key: string; walk: Walk | undefined; list: boolean }> = [];
   const keys = new Set(desc.fields.map((f) => f.jsonName));
   const walk: Walk = (v) => {
     // Not an object: sizeEntity refuses it with its own message.
@@ -68,7 +68,12 @@ function messageWalk(desc: DescMessage, compiled: Map<DescMessage, Walk>): Walk 
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i] as (typeof checks)[number];
       const fv = obj[c.key];
-      if (fv === undefined || fv === null) continue;
+      if (fv === undefined) {
+        // The encoder reads a missing list as empty; zod wants the array.
+        if (c.list) return { path: c.key, message: "missing (a list field takes [] when empty)" };
+        continue;
+      }
+      if (fv === null || c.walk === undefined) continue;
       if (!c.list) {
         const p = c.walk(fv);
         if (p !== undefined) return below(c.key, p);
@@ -86,7 +91,8 @@ function messageWalk(desc: DescMessage, compiled: Map<DescMessage, Walk>): Walk 
   for (const field of desc.fields) {
     const kind = field.fieldKind === "list" ? field.listKind : field.fieldKind;
     const w = itemWalk(field, kind, compiled);
-    if (w !== undefined) checks.push({ key: field.jsonName, walk: w, list: field.fieldKind === "list" });
+    const list = field.fieldKind === "list";
+    if (w !== undefined || list) checks.push({ key: field.jsonName, walk: w, list });
   }
   return walk;
 }
