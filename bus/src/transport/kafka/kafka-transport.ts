@@ -4,8 +4,8 @@
 // the broker works on several requests at once while the order per partition and the broker's deduplication of
 // retries are kept (kafkajs numbers an idempotent producer's batches per partition and allows no pipelining).
 // gzip compression, a bounded retry budget, and produce calls split into requests under the broker's batch size
-// limit. Errors leave as TransportErrors that
-// say whether a later retry can succeed. Partitions are chosen with the same murmur2 as LocalTransport.
+// limit. Errors leave as TransportErrors that say whether a later retry can succeed. Partitions are chosen with
+// the same murmur2 as LocalTransport.
 import {
   type Admin,
   CompressionTypes,
