@@ -276,7 +276,7 @@ export function createProducer<I = EntityInputs>(
     const reserved = (payload?.byteLength ?? 0) + RECORD_OVERHEAD_BYTES;
     if (!budget.tryAcquire(reserved)) await budget.acquire(reserved);
     try {
-      let value = inline;
+      let value: Uint8Array | undefined = inline;
       let offloadedTo: string | undefined;
       if (offload !== undefined) {
         const kmsKeyId = deps.directory.kmsKeyIdOf?.(envelope.workspaceId);
