@@ -14,6 +14,7 @@ const packages = [
   "transforms",
   "ingest",
   "control-plane",
+  "maintenance",
   "query",
   "demo",
   "autoscale",

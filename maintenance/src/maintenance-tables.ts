@@ -1,0 +1,22 @@
+// The tables one maintenance run covers: every table of a region (the raw sink and each target table), or one
+// of them by name ("sink" names the raw sink). Found by listing the lake; keys only.
+import { type LakeTable, listLakeTables } from "@facsimile/control-plane";
+import type { ObjectStore } from "@facsimile/object-store";
+import { MaintenanceTableNotFoundError } from "./errors.js";
+
+export async function maintenanceTables(
+  store: ObjectStore,
+  lakeRoot: string,
+  region: string,
+  table?: string,
+): Promise<LakeTable[]> {
+  const all = await listLakeTables(store, lakeRoot, [region]);
+  const picked = table === undefined ? all : all.filter((t) => t.name === table);
+  if (picked.length === 0)
+    throw new MaintenanceTableNotFoundError(
+      region,
+      table,
+      all.map((t) => t.name),
+    );
+  return picked;
+}
