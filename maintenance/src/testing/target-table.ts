@@ -32,7 +32,7 @@ export function targetRowsSql(rows: readonly TargetRow[]): string {
       (r) =>
         `(${quoteLiteral(r.workspace)}, ${quoteLiteral(r.resource)}, ${r.generation ?? 0}::BIGINT, ${r.version}::BIGINT, ` +
         `${r.tombstone === true}, md5(${quoteLiteral(`${r.resource}:${r.version}`)}), ` +
-        `to_timestamp(${(r.at ?? Date.now()) / 1000}), ${r.tombstone === true ? "NULL" : quoteLiteral(r.value ?? `v${r.version}`)})`,
+        `to_timestamp(${(r.at ?? Date.now()) / 1000}), ${r.tombstone === true ? "NULL" : quoteLiteral(r.value ?? `v${r.version}`)}::VARCHAR)`,
     )
     .join(", ");
   return (
