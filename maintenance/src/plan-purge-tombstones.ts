@@ -8,6 +8,7 @@ import {
   type AddAction,
   loadSnapshot,
   quoteIdent,
+  readCommit,
   readTable,
   type Snapshot,
   scanSql,
@@ -80,6 +81,16 @@ function mayHoldOld(add: AddAction, time: string, cutoff: number): boolean {
   }
 }
 
+/** The writer kind the latest data commit names (commitInfo.writer), looking back a few commits. */
+async function lastWriter(table: Table, version: number): Promise<string | undefined> {
+  for (let v = version; v >= Math.max(0, version - 20); v--) {
+    const actions = await readCommit(table, v).catch(() => []);
+    for (const a of actions)
+      if ("commitInfo" in a && typeof a.commitInfo.writer === "string") return a.commitInfo.writer;
+  }
+  return undefined;
+}
+
 function skip(table: Table, snapshot: Snapshot, cutoff: number, why: string): PurgeTombstonesPlan {
   return {
     kind: "purge-tombstones",
@@ -106,6 +117,16 @@ export async function planPurgeTombstones(
   const missing = Object.values(COLUMNS).filter((c) => !names.has(c));
   if (missing.length > 0)
     return skip(table, snapshot, cutoff, `no tombstone rows: the table lacks ${missing.join(", ")}`);
+  // Only in a Merge table is a tombstone row its resource's winner (its guard); an Append table's tombstone rows
+  // are history, and guarding their resources would refuse the updates that legitimately came after them.
+  const writer = await lastWriter(table, snapshot.version);
+  if (writer !== "merge" && writer !== "merge-exploded")
+    return skip(
+      table,
+      snapshot,
+      cutoff,
+      `tombstone rows of a ${writer ?? "non-merge"} table are history, not guards`,
+    );
   const candidates = [...snapshot.files].filter(([, add]) => mayHoldOld(add, COLUMNS.time, cutoff));
   if (candidates.length === 0) return skip(table, snapshot, cutoff, "");
   const scan = await readTable(table, { snapshot: { ...snapshot, files: new Map(candidates) } });
