@@ -1,5 +1,5 @@
 // The tables one maintenance run covers: every table of a region (the raw sink and each target table), or one
-// of them by name ("sink" names the raw sink). Found by listing the lake; keys only.
+// of them by name ("sink" names the raw sink; a name the region lacks is an error). Found by listing the lake.
 import { type LakeTable, listLakeTables } from "@facsimile/control-plane";
 import type { ObjectStore } from "@facsimile/object-store";
 import { MaintenanceTableNotFoundError } from "./errors.js";
@@ -11,7 +11,9 @@ export async function maintenanceTables(
   table?: string,
 ): Promise<LakeTable[]> {
   const all = await listLakeTables(store, lakeRoot, [region]);
-  const picked = table === undefined ? all : all.filter((t) => t.name === table);
+  // A region with no tables yet (nothing ingested) has nothing to maintain; a named table must exist.
+  if (table === undefined) return all;
+  const picked = all.filter((t) => t.name === table);
   if (picked.length === 0)
     throw new MaintenanceTableNotFoundError(
       region,

@@ -58,7 +58,9 @@ describe("optimize", () => {
     expect(filesPerPartition(snapshot.files.values())).toEqual({ '["ws0"]': 1, '["ws1"]': 1 });
     expect(await sorted(table)).toEqual(rows);
     const actions = await readCommit(table, result.version as number);
-    const files = actions.flatMap((a) => ("add" in a ? [a.add] : "remove" in a ? [a.remove] : []));
+    const files = actions.flatMap((a): { dataChange: boolean }[] =>
+      "add" in a ? [a.add] : "remove" in a ? [a.remove] : [],
+    );
     expect(files.length).toBe(14);
     expect(files.every((f) => f.dataChange === false)).toBe(true);
     // Nothing left to do.
