@@ -59,6 +59,10 @@ export interface RestorePlan {
   readonly erasedPredicate: string | undefined;
 }
 
+function dvOf(add: AddAction): string {
+  return JSON.stringify((add as { deletionVector?: unknown }).deletionVector ?? null);
+}
+
 async function oldestLoadable(table: Table): Promise<number | undefined> {
   const listing = await listLog(table, 0);
   const versions = [...listing.commits.keys(), ...listing.checkpoints];
@@ -101,10 +105,12 @@ export async function planRestore(
 ): Promise<RestorePlan> {
   const current = await loadSnapshot(table);
   const wanted = await targetSnapshot(table, target, current.version);
+  // A logical file is its path and its deletion vector: the same path with another DV is another file.
+  const same = (a: AddAction | undefined, b: AddAction): boolean => a !== undefined && dvOf(a) === dvOf(b);
   const remove = [...current.files]
-    .filter(([path]) => !wanted.files.has(path))
+    .filter(([path, add]) => !same(wanted.files.get(path), add))
     .map(([path, add]) => ({ path, add }));
-  const back = [...wanted.files].filter(([path]) => !current.files.has(path));
+  const back = [...wanted.files].filter(([path, add]) => !same(current.files.get(path), add));
   const missing: string[] = [];
   for (let i = 0; i < back.length; i += 16)
     await Promise.all(

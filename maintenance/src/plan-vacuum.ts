@@ -27,10 +27,13 @@ export interface VacuumPlan {
   readonly kept: number;
 }
 
-/** Data files and deletion vectors: what a table's writers put beside the log. */
+/**
+ * Data files: what a table's writers put beside the log. Deletion vector files are not counted yet: until their
+ * references ('u' descriptors) are resolved here, vacuum leaves them all in place rather than guess.
+ */
 export function isTableDataKey(relative: string): boolean {
   if (relative.startsWith("_delta_log/") || relative.includes("/_delta_log/")) return false;
-  return relative.endsWith(".parquet") || /(^|\/)deletion_vector_[^/]*\.bin$/.test(relative);
+  return relative.endsWith(".parquet");
 }
 
 /** Relative paths (decoded) of the deletion vector files an add references, if any. */
