@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { openDuckDb, TABLE_DEFAULTS } from "@facsimile/lake";
 import {
@@ -50,6 +51,8 @@ what and why), then executes it with progress; --dry-run stops after the plan.
   --small-file <bytes>     optimize: files under this size are compacted (default ${MAINTENANCE_DEFAULTS.smallFileBytes})
   --min-files <n>          optimize: a partition needs this many small files to be compacted (default ${MAINTENANCE_DEFAULTS.minFilesToCompact})
   --purge-horizon <d>      purge-tombstones: tombstones older than this go (default ${days(MAINTENANCE_DEFAULTS.purgeHorizonMs)})
+  --nice <n>               run at this scheduling niceness, so ingest keeps the CPU it needs (default 10; 0 keeps it)
+  --threads <n>            DuckDB threads of the rewrites (default 1: maintenance is background work)
   --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default $FACSIMILE_LAKE, else <data>/lake)
   --json                   one JSON line per table (plan, result or error)
 ${CONTROL_DIRECTORY_USAGE}
@@ -69,6 +72,8 @@ const OPTIONS = {
   "small-file": { type: "string" },
   "min-files": { type: "string" },
   "purge-horizon": { type: "string" },
+  nice: { type: "string" },
+  threads: { type: "string" },
   lake: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
@@ -151,12 +156,25 @@ const command: CliCommand = {
     const scheduled =
       values.intervals === undefined ? SCHEDULE_DEFAULTS.intervals : parseIntervals(values.intervals);
     if (typeof scheduled === "string") return usageError(io, usage, scheduled);
+    const nice = Number(values.nice ?? 10);
+    const threads = Number(values.threads ?? 1);
+    if (!Number.isInteger(nice) || nice < 0 || nice > 19)
+      return usageError(io, usage, `--nice must be an integer from 0 to 19, got ${values.nice}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      return usageError(io, usage, `--threads must be a positive integer, got ${values.threads}`);
+    // Before DuckDB starts its threads: on Linux they inherit the niceness of the thread that creates them.
+    if (nice > 0)
+      try {
+        setPriority(0, nice);
+      } catch {
+        // Not permitted here: run at the normal priority.
+      }
     const json = values.json === true;
     const say = (line: string): void => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`));
     try {
       const dir = await openControlDirectory(values, io);
       const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
-      const duck = await openDuckDb();
+      const duck = await openDuckDb({ config: { threads: String(threads) } });
       const scratch = join(TABLE_DEFAULTS.scratchDir, `maintain-${randomUUID()}`);
       try {
         const once = async (operation: MaintenanceOperation): Promise<number> => {
