@@ -2,6 +2,7 @@
 // the same rows with delta-rs as with our reader (a RESTORE commit is plain Delta); an erasure recorded after that
 // version stays erased (the registry is applied to the files coming back); and after a real `control erase`, which
 // cuts the table's history, a restore to a version before it is refused with the oldest version it can restore.
+// Optimize and vacuum afterwards leave delta-rs reading what we read.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,15 @@ import {
   updateWorkspace,
 } from "@facsimile/control-plane";
 import { loadSnapshot, openTable, readRows, regionLayout, type Table } from "@facsimile/lake";
-import { executeRestore, planRestore, RestoreTargetUnavailableError } from "@facsimile/maintenance";
+import {
+  executeOptimize,
+  executeRestore,
+  executeVacuum,
+  planOptimize,
+  planRestore,
+  planVacuum,
+  RestoreTargetUnavailableError,
+} from "@facsimile/maintenance";
 import { mergeTargetRows } from "@facsimile/maintenance/testing";
 import type { ObjectStore } from "@facsimile/object-store";
 import type { S3ObjectStore } from "@facsimile/object-store/s3";
@@ -136,6 +145,17 @@ describe.each(["local", "s3"] as const)("restore (%s)", (where) => {
       rows.filter((r) => r.envelope_fields_resource_ari_value === "r1" && r.workspace_id === "ws1"),
     ).toEqual([]);
     expect(rows.length).toBe(atVersion4.length - back.erasedRows);
+    await sameRowsWithDeltaRs(table, uri, where === "s3");
+    // Optimize and a vacuum without retention after all that: delta-rs still reads what we read.
+    const beforeCare = rowSet(await readRows(table));
+    const optimized = await executeOptimize(table, planOptimize(await loadSnapshot(table)));
+    expect(optimized.filesRemoved).toBeGreaterThan(optimized.filesAdded);
+    const vacuumed = await executeVacuum(
+      table,
+      await planVacuum(table, { retentionMs: 0, orphanSafetyMs: 0 }),
+    );
+    expect(vacuumed.filesDeleted).toBeGreaterThan(0);
+    expect(rowSet(await readRows(table))).toEqual(beforeCare);
     await sameRowsWithDeltaRs(table, uri, where === "s3");
     await updateWorkspace(view, "ws1", "test-reset", { actor: "test", reason: "next case" }, (c) =>
       c === undefined ? undefined : { ...c, erasedResources: [] },
