@@ -49,9 +49,10 @@ export function describePlan(plan: MaintenancePlan | RestorePlan): string[] {
             : `(readers replay ${plan.commitsToReplay} commits today; last checkpoint ${plan.lastCheckpoint ?? "none"})`),
       ];
     case "purge-tombstones":
-      if (plan.skipped !== undefined)
+      if (plan.skipped !== undefined || plan.files.length === 0)
         return [
-          `purge-tombstones ${plan.table}: nothing to purge${plan.skipped === "" ? "" : ` (${plan.skipped})`}`,
+          `purge-tombstones ${plan.table}: nothing to purge` +
+            (plan.skipped === undefined || plan.skipped === "" ? "" : ` (${plan.skipped})`),
         ];
       return [
         `purge-tombstones ${plan.table} at version ${plan.version}: drop ${plan.rows} tombstone rows older than ` +

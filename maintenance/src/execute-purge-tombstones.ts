@@ -123,6 +123,17 @@ export async function executePurgeTombstones(
         guard.guarded.includes(String(f.add.partitionValues[plan.columns.workspace] ?? "")) ||
         f.add.partitionValues[plan.columns.workspace] === undefined,
     );
+    if (files.length === 0)
+      return {
+        ...base,
+        resourcesGuarded: guardedCount,
+        unguardedWorkspaces: guard.unguarded,
+        version: undefined,
+        rowsPurged: 0,
+        filesRewritten: 0,
+        bytesRemoved: 0,
+        bytesAdded: 0,
+      };
     const snapshot = await loadSnapshot(table, { version: plan.version });
     const out = await rewriteFiles(table, snapshot, new Map(files.map((f) => [f.path, f.add])), {
       dropWhere: predicate,

@@ -125,7 +125,9 @@ export async function planPurgeTombstones(
       table,
       snapshot,
       cutoff,
-      `tombstone rows of a ${writer ?? "non-merge"} table are history, not guards`,
+      writer === "append"
+        ? "the tombstone rows of an append table are history, not guards"
+        : `not written by a merge writer (${writer ?? "unknown"}): its tombstone rows are not guards`,
     );
   const candidates = [...snapshot.files].filter(([, add]) => mayHoldOld(add, COLUMNS.time, cutoff));
   if (candidates.length === 0) return skip(table, snapshot, cutoff, "");
