@@ -4,7 +4,7 @@
 // exceed it). A data file the log does not know at all is an orphan of a crashed or abandoned write; it goes only
 // once older than the safety margin, so a write whose files are uploaded but whose commit is not yet placed keeps
 // them. Reads only; the log is never touched.
-import { decodeDataPath, loadSnapshot, type Table } from "@facsimile/lake";
+import { type DeletionVectorDescriptor, loadSnapshot, relativeDvPath, type Table } from "@facsimile/lake";
 import { InvalidMaintenanceOptionError } from "./errors.js";
 import { type MaintenanceOptions, maintenanceOptions } from "./maintenance-options.js";
 
@@ -27,21 +27,19 @@ export interface VacuumPlan {
   readonly kept: number;
 }
 
-/**
- * Data files: what a table's writers put beside the log. Deletion vector files are not counted yet: until their
- * references ('u' descriptors) are resolved here, vacuum leaves them all in place rather than guess.
- */
+/** Data files and deletion vector files: what a table's writers put beside the log. */
 export function isTableDataKey(relative: string): boolean {
   if (relative.startsWith("_delta_log/") || relative.includes("/_delta_log/")) return false;
-  return relative.endsWith(".parquet");
+  return relative.endsWith(".parquet") || /(^|\/)deletion_vector_[^/]*\.bin$/.test(relative);
 }
 
-/** Relative paths (decoded) of the deletion vector files an add references, if any. */
-export function deletionVectorPaths(add: unknown): string[] {
-  const dv = (add as { deletionVector?: { storageType?: string; pathOrInlineDv?: string } | null })
-    .deletionVector;
-  if (dv === undefined || dv === null || dv.storageType !== "p" || dv.pathOrInlineDv === undefined) return [];
-  return [decodeDataPath(dv.pathOrInlineDv)];
+/** The path (relative to the table root) of the deletion vector file an add or remove references, if any. */
+export function deletionVectorPaths(action: {
+  readonly deletionVector?: DeletionVectorDescriptor | null;
+}): string[] {
+  const dv = action.deletionVector;
+  if (dv === undefined || dv === null || dv.storageType !== "u") return [];
+  return [relativeDvPath(dv.pathOrInlineDv)];
 }
 
 export async function planVacuum(
