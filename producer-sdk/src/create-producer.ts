@@ -166,7 +166,6 @@ export function createProducer<I = EntityInputs>(
   const batchers = new Map<string, TopicBatcher>();
   const inFlight = new Set<Promise<PublishReceipt>>();
   const warnedDeprecated = new Set<string>();
-  const entityHeaders = new Map<string, Readonly<Record<string, string>>>();
   let closed = false;
 
   const batcherOf = (topic: string): TopicBatcher => {
@@ -236,15 +235,6 @@ export function createProducer<I = EntityInputs>(
     return { info, envelope, payload, topic: recordsTopic(region) };
   };
 
-  const headersOf = (entity: string): Readonly<Record<string, string>> => {
-    let h = entityHeaders.get(entity);
-    if (h === undefined) {
-      h = Object.freeze({ "facsimile-entity": entity });
-      entityHeaders.set(entity, h);
-    }
-    return h;
-  };
-
   const send = async (prepared: ReturnType<typeof prepare>, tombstone: boolean): Promise<PublishReceipt> => {
     const { info, envelope, payload, topic } = prepared;
     const entity = info.name;
@@ -300,10 +290,7 @@ export function createProducer<I = EntityInputs>(
         logger.debug("offloaded payload", { entity, uri: offloaded.uri, sizeBytes: offloaded.sizeBytes });
       }
       const bytes = value as Uint8Array;
-      const appended = await batcherOf(topic).add(
-        { key: envelope.workspaceId, value: bytes, headers: headersOf(entity) },
-        bytes.length,
-      );
+      const appended = await batcherOf(topic).add({ key: envelope.workspaceId, value: bytes }, bytes.length);
       return offloadedTo === undefined
         ? { topic: appended.topic, partition: appended.partition, offset: appended.offset, version }
         : {
