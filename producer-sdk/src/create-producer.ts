@@ -22,6 +22,7 @@ import {
   type SchemaRegistry,
   type SizedEntity,
   sizeEntity,
+  sizeEntityStrict,
   UnknownEntityError,
 } from "@facsimile/schemas";
 import type { z } from "zod";
@@ -198,14 +199,19 @@ export function createProducer<I = EntityInputs>(
     if (!tombstone && issues.length === 0 && custom === undefined) {
       // The hot path: the compiled strict check and the encoder's own checks, straight on the caller's value (no
       // copy; it is written before publish() returns and not kept). Only a value that fails meets zod, for the
-      // full list of its issues.
-      try {
-        const strict = o.validate ? strictCheckOf(info.name, info.messageName)(value) : undefined;
-        if (strict !== undefined) issues.push({ path: `value.${strict.path}`, message: strict.message });
-        else payload = sizeEntity(deps.registry, info.name, value as object);
-      } catch (err) {
-        if (!(err instanceof EntityValueError)) throw err;
-        issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+      // full list of its issues. With validation on, a good value is checked and measured in one pass by the
+      // encoder's strict codec (what zod refuses, it refuses); any other value takes the strict check, then the
+      // encoder's checks, for what is wrong.
+      payload = o.validate ? sizeEntityStrict(deps.registry, info.name, value) : undefined;
+      if (payload === undefined) {
+        try {
+          const strict = o.validate ? strictCheckOf(info.name, info.messageName)(value) : undefined;
+          if (strict !== undefined) issues.push({ path: `value.${strict.path}`, message: strict.message });
+          else payload = sizeEntity(deps.registry, info.name, value as object);
+        } catch (err) {
+          if (!(err instanceof EntityValueError)) throw err;
+          issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+        }
       }
       if (issues.length > 0 && o.validate) {
         const zodIssues = zodIssuesOf(validator, value);

@@ -14,7 +14,7 @@ import { decodeEntity } from "./decode-entity.js";
 import { encodeEntity, encodeEntityAny } from "./encode-entity.js";
 import { decodeEntityRow, entityColumns } from "./flatten-entity.js";
 import { enumNames } from "./resolve-entity.js";
-import { sizeEntity, sizeEntityByPlan } from "./size-entity.js";
+import { sizeEntity, sizeEntityByPlan, sizeEntityStrict } from "./size-entity.js";
 
 const registry = loadDefaultRegistry();
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
@@ -131,6 +131,29 @@ describe.each(registry.entities.map((e) => [e.name]))("%s", (name) => {
         expect([out[0], out[byteLength + 1]]).toEqual([0xee, 0xee]);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("has a strict codec that takes what the zod validator takes, with the same bytes, and nothing the encoder refuses", () => {
+    const validator = validators[name as keyof typeof validators];
+    const listKey = desc.fields.find((f) => f.fieldKind === "list")?.jsonName;
+    const variants = plainArb(desc).chain((value) =>
+      fc.constantFrom<Record<string, unknown>>(
+        value,
+        { ...value, noSuchField: undefined },
+        ...(listKey === undefined ? [] : [{ ...value, [listKey]: undefined }]),
+        { ...value, [desc.fields[0]?.jsonName ?? "x"]: Number.NaN },
+      ),
+    );
+    fc.assert(
+      fc.property(variants, (value) => {
+        const sized = sizeEntityStrict(registry, name, value);
+        expect(sized !== undefined).toBe(validator.safeParse(value).success);
+        if (sized !== undefined) {
+          expect(new Uint8Array(sized.toBytes())).toEqual(encodeEntity(registry, name, value));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -110,6 +110,8 @@ const runtime = {
 
 /** Generated source of one compilation: a measure and a write function per message type reached. */
 class Generator {
+  /** Strict: also refuse what the generated zod validators refuse and the encoder takes (see compileEntityCodec). */
+  constructor(private readonly strict: boolean) {}
   private readonly index = new Map<DescMessage, number>();
   private readonly sources: string[] = [];
   /** Enum name -> number maps, referenced from the generated code as E[i]. */
@@ -148,7 +150,7 @@ class Generator {
     }
     return [
       `function m${i}(o, L) {`,
-      `  for (const k in o) switch (k) { ${known} break; default: if (o[k] !== undefined) refuse(); }`,
+      `  for (const k in o) switch (k) { ${known} break; default: ${this.strict ? "" : "if (o[k] !== undefined) "}refuse(); }`,
       "  let s = 0, v, n, c, x, i;",
       ...measure,
       "  return s;",
@@ -188,7 +190,7 @@ class Generator {
       ];
     }
     const t = f.scalar;
-    const item = scalarItem(t);
+    const item = scalarItem(t, this.strict);
     const tag = tagOf(f.number, item.wire);
     const zero = optional ? "false" : item.zero;
     return [
@@ -198,7 +200,8 @@ class Generator {
   }
 
   private list(f: DescField & { fieldKind: "list" }, key: string): [string, string] {
-    const head = `  v = ${key}; if (v !== undefined) { if (!Array.isArray(v)) refuse();`;
+    // Strict: a missing list is refused (zod wants the array; the encoder reads it as empty).
+    const head = `  v = ${key};${this.strict ? " if (v === undefined) refuse();" : ""} if (v !== undefined) { if (!Array.isArray(v)) refuse();`;
     if (f.listKind === "message") {
       const tag = tagOf(f.number, 2);
       const [mc, wc] = this.content(f.message);
@@ -223,7 +226,7 @@ class Generator {
       measureItem = `x = v[i]; n = ${e}.get(x); if (typeof x !== "string" || n === undefined || n === 0) refuse(); c += int32Size(n);`;
       writeItem = `p = writeInt32(b, p, ${e}.get(v[i]));`;
     } else {
-      const item = scalarItem(f.scalar);
+      const item = scalarItem(f.scalar, this.strict);
       measureItem = `{ const v0 = v; v = v0[i]; ${item.measure} v = v0; } c += n;`;
       writeItem = `{ const v0 = v; v = v0[i]; ${item.write} v = v0; }`;
     }
@@ -265,7 +268,10 @@ class Generator {
 }
 
 /** Checking-and-measuring (`n` = bytes of `v`) and writing of one scalar `v`; `zero`: proto3 skips it. */
-function scalarItem(t: ScalarType): {
+function scalarItem(
+  t: ScalarType,
+  strict: boolean,
+): {
   wire: number;
   measure: string;
   keep?: string;
@@ -300,7 +306,8 @@ function scalarItem(t: ScalarType): {
     case ScalarType.DOUBLE:
       return {
         wire: 1,
-        measure: 'if (typeof v !== "number") refuse(); n = 8;',
+        // Strict: NaN and the infinities are refused (zod's z.number() does).
+        measure: `if (typeof v !== "number"${strict ? " || !Number.isFinite(v)" : ""}) refuse(); n = 8;`,
         write: "p = writeDouble(b, p, v);",
         zero: "v === 0 && 1 / v > 0",
       };
@@ -325,12 +332,18 @@ function writeTag(tag: number[]): string {
 }
 
 const compiled = new WeakMap<DescMessage, CompiledEntityCodec>();
+const compiledStrict = new WeakMap<DescMessage, CompiledEntityCodec>();
 
-/** The compiled codec of an entity's message descriptor (generated on first use, then cached). */
-export function compileEntityCodec(desc: DescMessage): CompiledEntityCodec {
-  let codec = compiled.get(desc);
+/**
+ * The compiled codec of an entity's message descriptor (generated on first use, then cached). A strict codec also
+ * refuses what the generated zod validators refuse though the encoder takes it: an unknown key even with an
+ * undefined value (strictObject), a missing list, an enum given by number, a NaN or infinite Float64.
+ */
+export function compileEntityCodec(desc: DescMessage, strict = false): CompiledEntityCodec {
+  const cache = strict ? compiledStrict : compiled;
+  let codec = cache.get(desc);
   if (codec === undefined) {
-    const g = new Generator();
+    const g = new Generator(strict);
     const root = g.messageIndex(desc);
     const names = Object.keys(runtime);
     // Generated from descriptor data only (see the top of this file), never from a value.
@@ -338,7 +351,7 @@ export function compileEntityCodec(desc: DescMessage): CompiledEntityCodec {
       ...args: unknown[]
     ) => CompiledEntityCodec;
     codec = factory(g.enums, ...names.map((n) => runtime[n as keyof typeof runtime]));
-    compiled.set(desc, codec);
+    cache.set(desc, codec);
   }
   return codec;
 }

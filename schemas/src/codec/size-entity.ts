@@ -97,6 +97,27 @@ export function sizeEntity(registry: SchemaRegistry, nameOrTypeUrl: string, valu
   return sizeEntityByPlan(registry, nameOrTypeUrl, value);
 }
 
+/**
+ * sizeEntity for a value that the generated zod validator of the entity takes as it is (see compileEntityCodec's
+ * strict codecs), in one pass; undefined for any other value, which the caller then checks the slow way for its
+ * issues. The producer's hot path with validation on.
+ */
+export function sizeEntityStrict(
+  registry: SchemaRegistry,
+  nameOrTypeUrl: string,
+  value: unknown,
+): SizedEntity | undefined {
+  const { info, desc } = resolveEntity(registry, nameOrTypeUrl);
+  if (!isObject(value)) return undefined;
+  const codec = compileEntityCodec(desc, true);
+  const lengths: number[] = [];
+  try {
+    return new CompiledEntity(codec, info.name, value, lengths, codec.measure(value, lengths));
+  } catch {
+    return undefined;
+  }
+}
+
 /** sizeEntity through the field plans only: the reference of the compiled codecs (and their fallback). */
 export function sizeEntityByPlan(
   registry: SchemaRegistry,
