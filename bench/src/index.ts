@@ -15,6 +15,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "autoscale-sim": () => import("./autoscale-sim.js"),
   "bus-codec": () => import("./bus-codec.js"),
   "control-migrate": () => import("./control-migrate.js"),
+  "entity-encode": () => import("./entity-encode.js"),
   "ingest-freshness": () => import("./ingest-freshness.js"),
   "ingest-scale-out": () => import("./ingest-scale-out.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
