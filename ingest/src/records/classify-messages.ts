@@ -131,7 +131,11 @@ async function classifyOne(
   if (decoded.payload !== undefined) {
     let certainlyValid: boolean;
     try {
-      ({ row, certainlyValid } = decodeEntityRowChecked(deps.registry, decoded.entity.typeUrl, decoded.payload));
+      ({ row, certainlyValid } = decodeEntityRowChecked(
+        deps.registry,
+        decoded.entity.typeUrl,
+        decoded.payload,
+      ));
     } catch (err) {
       return deadLetter(message, "ENTITY_UNDECODABLE", err);
     }

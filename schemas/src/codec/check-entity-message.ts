@@ -57,7 +57,8 @@ function messageCheck(desc: DescMessage): Check {
     case "google.protobuf.StringValue":
     case "google.protobuf.BoolValue": {
       const want = desc.typeName === "google.protobuf.StringValue" ? "string" : "boolean";
-      return (v) => typeof (typeof v === "object" && v !== null ? (v as { value: unknown }).value : v) === want;
+      return (v) =>
+        typeof (typeof v === "object" && v !== null ? (v as { value: unknown }).value : v) === want;
     }
     case "google.protobuf.Timestamp":
       return (v) => {
