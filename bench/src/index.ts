@@ -19,6 +19,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = Object.freeze({
   "ingest-scale-out": () => import("./ingest-scale-out.js"),
   "ingest-throughput": () => import("./ingest-throughput.js"),
   "lake-merge": () => import("./lake-merge.js"),
+  "maintain-optimize": () => import("./maintain-optimize.js"),
   "producer-throughput": () => import("./producer-throughput.js"),
   "query-freshness": () => import("./query-freshness.js"),
   "schemas-compile-check": () => import("./schemas-compile-check.js"),

@@ -1,7 +1,6 @@
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
-import { openObjectStore } from "@facsimile/object-store";
 import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
@@ -9,6 +8,7 @@ import {
   controlLake,
   openControlDirectory,
 } from "../../control-directory.js";
+import { openRoutedLake } from "../../lake-keys.js";
 
 const usage = `usage: facsimile control erase --workspace <id> [--resource <ari>] [--dry-run] [options]
 
@@ -60,7 +60,7 @@ const command: CliCommand = {
       );
     try {
       const dir = await openControlDirectory(values, io);
-      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
+      const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);
       const duck = await openDuckDb();
       try {
         const result = await eraseWorkspace(
