@@ -129,6 +129,7 @@ function options(argv: readonly string[]): IngestScaleOutOptions {
       issues: { type: "string" },
       partitions: { type: "string" },
       batch: { type: "string" },
+      json: { type: "boolean" },
     },
   });
   const pick = (key: keyof IngestScaleOutOptions): number =>

@@ -89,6 +89,7 @@ export {
   type IngestWorkerDeps,
 } from "./worker/create-ingest-worker.js";
 export {
+  DEFAULT_INGEST_DUCKDB_THREADS,
   DEFAULT_INGEST_WORKER_OPTIONS,
   type IngestStages,
   type IngestWorkerOptions,

@@ -8,6 +8,7 @@ export { encodeEntity, encodeEntityAny, type PlainEntity, toEntityMessage } from
 export {
   type ColumnType,
   decodeEntityRow,
+  decodeEntityRowChecked,
   entityColumns,
   type FlatRow,
   type FlatScalar,

@@ -58,7 +58,7 @@ tables (regions/<region>/tables/<table>) with the transform models.
   --wrong-region <p>       reroute (default) or drop records whose workspace lives in another region
   --unknown-workspace <p>  dead-letter (default) or accept records of workspaces the directory lacks
   --batch-size <n>         messages per micro-batch (default ${DEFAULT_INGEST_WORKER_OPTIONS.maxBatchSize})
-  --threads <n>            DuckDB threads (default: DuckDB's)
+  --threads <n>            DuckDB threads of the worker's instance (default: 1)
   --metrics-port <n>       serve Prometheus metrics on http://0.0.0.0:<n>/metrics (0: a free port)
   --create-topics          create the region's topics when missing, with --partitions <n> (default 12)
   --until-idle             exit once every consumed record is in the sink and merged (alias: --once)

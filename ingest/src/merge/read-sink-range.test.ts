@@ -146,6 +146,42 @@ describe("sink append and read-back", () => {
     expect(all.records.map(key).sort()).toEqual(expected(-1, head));
   });
 
+  it("skips the files of versions that hold none of the wanted partitions (their txns did not move)", async () => {
+    const workload = generateWorkload(registry, store, {
+      seed: 4,
+      workspaces: 1,
+      issuesPerWorkspace: 3,
+      largeShare: 0,
+    });
+    const above = (await readSinkPositions(sink)).lastOffset({ topic: TOPIC, partition: 1 });
+    const messages: ConsumedMessage[] = workload.deliveries.map((d, i) => ({
+      topic: TOPIC,
+      partition: 1,
+      offset: above + 1n + BigInt(i),
+      key: d.workspaceId,
+      value: d.bytes,
+      headers: {},
+      timestamp: 1_767_000_000_000 + i,
+    }));
+    const plan = await classifyMessages(
+      { region: "eu", decoder: createRecordDecoder({ registry, store }), registry, directory: undefined },
+      messages,
+    );
+    const records = plan.accepted;
+    const landed = await appendToSink(
+      sink,
+      [{ topic: TOPIC, partition: 1, lastOffset: records.at(-1)?.message.offset ?? above, records }],
+      Date.now(),
+    );
+    const v = landed?.version ?? -1;
+    expect(landed?.status).toBe("committed");
+    const others = await readSinkRange(sink, registry, v - 1, v, { partitions: [0, 2] });
+    expect(others).toEqual({ records: [], undecodable: [], files: 0 });
+    const mine = await readSinkRange(sink, registry, v - 1, v, { partitions: [1, 2] });
+    expect(mine.files).toBeGreaterThan(0);
+    expect(mine.records.map((r) => r.kafkaOffset)).toEqual(records.map((r) => r.message.offset));
+  });
+
   it("appends a replayed batch once: its partitions' txns are already there", async () => {
     const before = await loadSnapshot(sink);
     const positions = await readSinkPositions(sink);

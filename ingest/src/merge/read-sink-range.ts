@@ -14,6 +14,7 @@ import {
 } from "@facsimile/lake";
 import { workspaceAriString } from "@facsimile/protocol";
 import { decodeEntityRow, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
+import { isSinkAppId } from "../sink/sink-table.js";
 import type { SinkRecord } from "./sink-record.js";
 
 export interface SinkRange {
@@ -28,6 +29,17 @@ export function addedFiles(from: Snapshot | undefined, to: Snapshot): Map<string
   const added = new Map<string, AddAction>();
   for (const [path, add] of to.files) if (from?.files.has(path) !== true) added.set(path, add);
   return added;
+}
+
+/** True when a sink txn of one of `partitions` (any topic) differs between the two snapshots. */
+export function sinkTxnsMoved(from: Snapshot, to: Snapshot, partitions: readonly number[]): boolean {
+  const wanted = new Set(partitions);
+  for (const [appId, txn] of to.txns) {
+    if (!isSinkAppId(appId)) continue;
+    const partition = Number(appId.slice(appId.lastIndexOf(":") + 1));
+    if (wanted.has(partition) && from.txns.get(appId)?.version !== txn.version) return true;
+  }
+  return false;
 }
 
 const COLUMNS =
@@ -53,6 +65,15 @@ export async function readSinkRange(
   const snapshotAt = filter.snapshots ?? ((version: number) => loadSnapshot(sink, { version }));
   const toSnapshot = await snapshotAt(to);
   const fromSnapshot = from < 0 ? undefined : await snapshotAt(from);
+  // Every sink commit that adds records advances the txn of each Kafka partition it holds records of: when none of
+  // the wanted partitions' txns moved over the range, its files hold only other partitions' records (another
+  // worker's commits) and are not read at all.
+  if (
+    filter.partitions !== undefined &&
+    fromSnapshot !== undefined &&
+    !sinkTxnsMoved(fromSnapshot, toSnapshot, filter.partitions)
+  )
+    return { records: [], undecodable: [], files: 0 };
   const files = addedFiles(fromSnapshot, toSnapshot);
   if (files.size === 0) return { records: [], undecodable: [], files: 0 };
   const scan = await readTable(sink, { snapshot: { ...toSnapshot, files } });

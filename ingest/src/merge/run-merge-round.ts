@@ -77,7 +77,9 @@ export async function runMergeRound(
   options: MergeRoundOptions,
 ): Promise<MergeRoundResult> {
   const next = new Map(positions);
-  const merged = new Map<string, SinkRecord>();
+  // By identity: a round's targets share the record objects of one read (records are told apart by their Kafka
+  // coordinates only when several reads could hold the same record, see below).
+  const merged = new Set<SinkRecord>();
   const writes: { table: string; result: WriteResult; ms: number }[] = [];
   let transformMs = 0;
   let rejectedCount = 0;
@@ -116,7 +118,7 @@ export async function runMergeRound(
       );
       writes.push({ table: o.target.model.table, result, ms: Math.round(performance.now() - writeStart) });
       next.set(o.target.model.table, { txn: to, caughtUp: to });
-      for (const r of o.records) merged.set(keyOf(r), r);
+      for (const r of o.records) merged.add(r);
     });
     let failure: unknown;
     try {
@@ -149,13 +151,14 @@ export async function runMergeRound(
             });
           entityRecords = entityRecords.filter((_, i) => !bad.has(i));
         }
-        const byKey = new Map(entityRecords.map((r) => [keyOf(r), r]));
+        let byKey: Map<string, SinkRecord> | undefined;
         const failed = new Set<string>();
         for (const t of entityRecords.length === 0 ? lagging : mine) {
           const out = await runModel(conn, t.model, source.name);
           temps.push(out.table);
           for (const f of out.failed) {
             const key = keyOf(f);
+            byKey ??= new Map(entityRecords.map((r) => [keyOf(r), r]));
             const record = byKey.get(key);
             failed.add(key);
             if (record !== undefined)
@@ -189,7 +192,10 @@ export async function runMergeRound(
     }
     if (failure !== undefined) throw failure;
   }
-  return { positions: next, records: [...merged.values()], writes, rejected: rejectedCount, transformMs };
+  // Targets at different positions read overlapping ranges, possibly as separate objects of one record.
+  const records =
+    groups.size > 1 ? [...new Map([...merged].map((r) => [keyOf(r), r])).values()] : [...merged];
+  return { positions: next, records, writes, rejected: rejectedCount, transformMs };
 }
 
 interface Output {

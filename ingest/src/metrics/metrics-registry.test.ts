@@ -33,4 +33,16 @@ describe("metrics registry", () => {
     expect(h.quantile(0.5, { stage: "merge" })).toBeCloseTo(1 + (4 * (2 - 1)) / 2);
     expect(() => r.counter("x_total", "again")).toThrow(/twice/);
   });
+
+  it("puts a histogram's observations in the series of their labels' values, whichever object carries them", () => {
+    const h = new MetricsRegistry().histogram("fresh_seconds", "Freshness", [1, 5]);
+    const sink = { region: "eu", stage: "sink" };
+    const merge = { region: "eu", stage: "merge" };
+    for (const v of [0.5, 2, 7]) h.observe(sink, v);
+    h.observe(merge, 3);
+    h.observe({ stage: "sink", region: "eu" }, 4);
+    h.observe(sink, 0.25);
+    expect(h.totals({ region: "eu", stage: "sink" })).toEqual({ count: 5, sum: 13.75 });
+    expect(h.totals({ stage: "merge", region: "eu" })).toEqual({ count: 1, sum: 3 });
+  });
 });

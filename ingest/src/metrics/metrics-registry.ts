@@ -100,12 +100,20 @@ export class Histogram implements Family {
     readonly buckets: readonly number[],
   ) {}
 
+  /** The series of the last observe() call, by the identity of its labels object (a caller observing many values
+   * with one labels object finds its series without building the key again). */
+  private last: { readonly labels: Labels; readonly series: HistogramSeries } | undefined;
+
   observe(labels: Labels, value: number): void {
-    const k = keyOf(labels);
-    let s = this.series.get(k);
+    let s = this.last?.labels === labels ? this.last.series : undefined;
     if (s === undefined) {
-      s = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
-      this.series.set(k, s);
+      const k = keyOf(labels);
+      s = this.series.get(k);
+      if (s === undefined) {
+        s = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+        this.series.set(k, s);
+      }
+      this.last = { labels, series: s };
     }
     let lo = 0;
     let hi = this.buckets.length;

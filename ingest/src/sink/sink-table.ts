@@ -51,6 +51,11 @@ export function sinkAppId(topic: string, partition: number): string {
   return `${SINK_APP_PREFIX}${topic}:${partition}`;
 }
 
+/** True for a sink txn appId (sinkAppId's). */
+export function isSinkAppId(appId: string): boolean {
+  return appId.startsWith(SINK_APP_PREFIX);
+}
+
 /** The txn appId of the merge stage on a target table: its version is the last sink version merged. */
 export function mergeAppId(sinkPath: string): string {
   return `merge:${sinkPath}`;

@@ -17,7 +17,11 @@ import { createIngestMetrics, type IngestMetrics } from "../metrics/ingest-metri
 import type { SinkCommit } from "../sink/append-to-sink.js";
 import { mergeAppId } from "../sink/sink-table.js";
 import { createBatchHandler } from "./handle-batch.js";
-import { DEFAULT_INGEST_WORKER_OPTIONS, type IngestWorkerOptions } from "./ingest-worker-options.js";
+import {
+  DEFAULT_INGEST_DUCKDB_THREADS,
+  DEFAULT_INGEST_WORKER_OPTIONS,
+  type IngestWorkerOptions,
+} from "./ingest-worker-options.js";
 import { MergeLoop } from "./merge-loop.js";
 import { retryTransient } from "./retry-transient.js";
 import { watchLag } from "./watch-lag.js";
@@ -135,7 +139,10 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
       if (started)
         throw new IngestStateError(`the ingest worker of ${region} was started already`, { region });
       started = true;
-      const duck = await openDuckDb(o.duckdb);
+      const duck = await openDuckDb({
+        ...o.duckdb,
+        config: { threads: DEFAULT_INGEST_DUCKDB_THREADS, ...o.duckdb.config },
+      });
       const mergeConn = await duck.instance.connect();
       const targetConns = merging ? await Promise.all(deps.models.map(() => duck.instance.connect())) : [];
       closeDuckDb = () => {

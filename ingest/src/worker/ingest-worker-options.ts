@@ -44,9 +44,20 @@ export interface IngestWorkerOptions {
   readonly sinkCheckpointInterval: number;
   /** Options of the sink and target table handles (scratch and cache directories, checkpoint interval). */
   readonly table: Partial<TableOptions>;
-  /** DuckDB settings (threads, memory_limit). */
+  /**
+   * DuckDB settings (threads, memory_limit). Without a `threads` setting the worker's instance gets
+   * DEFAULT_INGEST_DUCKDB_THREADS.
+   */
   readonly duckdb: Partial<OpenDuckDbOptions>;
 }
+
+/**
+ * DuckDB threads of a worker's instance unless `duckdb.config.threads` says otherwise. A worker's parallelism is
+ * across its concurrent statements (the sink append, the merge's transforms, mergeWriteConcurrency target writes,
+ * each on its own connection and thread); DuckDB's own threads within a statement, on top of those, cost about a
+ * fifth more CPU per merged record on a 2-core machine without making the merge faster.
+ */
+export const DEFAULT_INGEST_DUCKDB_THREADS = "1";
 
 export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Object.freeze({
   groupId: undefined,

@@ -2,7 +2,7 @@
 // generated from the descriptors themselves, the validators agreeing with the encoder, flat rows, and
 // the errors a bad value gets.
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
-import { ScalarType } from "@bufbuild/protobuf";
+import { fromBinary, ScalarType, toBinary } from "@bufbuild/protobuf";
 import { isFacsimileError } from "@facsimile/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -11,8 +11,8 @@ import { loadDefaultRegistry } from "../load-default-registry.js";
 import { ENVELOPE_PACKAGE } from "../registry.js";
 import { compileEntityCodec } from "./compile-entity-codec.js";
 import { decodeEntity } from "./decode-entity.js";
-import { encodeEntity, encodeEntityAny } from "./encode-entity.js";
-import { decodeEntityRow, entityColumns } from "./flatten-entity.js";
+import { encodeEntity, encodeEntityAny, toEntityMessage } from "./encode-entity.js";
+import { decodeEntityRow, decodeEntityRowChecked, entityColumns } from "./flatten-entity.js";
 import { enumNames } from "./resolve-entity.js";
 import { sizeEntity, sizeEntityByPlan, sizeEntityStrict } from "./size-entity.js";
 
@@ -203,6 +203,60 @@ describe.each(registry.entities.map((e) => [e.name]))("%s", (name) => {
       { numRuns: 50 },
     );
     expect(validator.safeParse({}).success).toBe(false);
+  });
+
+  it("decodeEntityRowChecked: the row of decodeEntityRow, certainly valid for every encoded value", () => {
+    fc.assert(
+      fc.property(plainArb(desc), (value) => {
+        const bytes = encodeEntity(registry, name, value);
+        const checked = decodeEntityRowChecked(registry, name, bytes);
+        expect(checked.certainlyValid).toBe(true);
+        expect(checked.row).toEqual(decodeEntityRow(registry, name, bytes));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("decodeEntityRowChecked: never certain about bytes the full check (decode, then encode) refuses", () => {
+    // Wire-level damage a producer's encoder would not have let through: a field cleared, an enum at 0, a
+    // timestamp out of range, an ARI that is not one.
+    const bad = [
+      undefined,
+      0,
+      { $typeName: "google.protobuf.Timestamp", seconds: 300_000_000_000n, nanos: 0 },
+      { $typeName: `${ENVELOPE_PACKAGE}.Ari`, value: "not an ari" },
+    ];
+    const damaged = plainArb(desc).chain((value) =>
+      fc
+        .tuple(fc.constantFrom(...desc.fields.map((f) => f.localName)), fc.constantFrom(...bad))
+        .map(([key, v]) => {
+          const msg = fromBinary(desc, encodeEntity(registry, name, value)) as unknown as Record<
+            string,
+            unknown
+          >;
+          msg[key] = v;
+          try {
+            return toBinary(desc, msg as never);
+          } catch {
+            return encodeEntity(registry, name, value);
+          }
+        }),
+    );
+    let refused = 0;
+    fc.assert(
+      fc.property(damaged, (bytes) => {
+        let fullCheck = true;
+        try {
+          toEntityMessage(registry, name, decodeEntity(registry, name, bytes));
+        } catch {
+          fullCheck = false;
+          refused++;
+        }
+        if (decodeEntityRowChecked(registry, name, bytes).certainlyValid) expect(fullCheck).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    expect(refused).toBeGreaterThan(0);
   });
 
   it("flattens into exactly the columns it declares", () => {

@@ -5,6 +5,7 @@
 // as lists of flat rows), for writers that explode them (MergeExploded).
 import { type DescField, type DescMessage, fromBinary, ScalarType } from "@bufbuild/protobuf";
 import { ENVELOPE_PACKAGE, type SchemaRegistry } from "../registry.js";
+import { entityMessageCertainlyValid } from "./check-entity-message.js";
 import { enumNames, resolveEntity } from "./resolve-entity.js";
 
 export type FlatScalar = string | number | bigint | boolean | null;
@@ -160,4 +161,18 @@ function flatten(desc: DescMessage, msg: Record<string, unknown> | undefined): F
 export function decodeEntityRow(registry: SchemaRegistry, nameOrTypeUrl: string, bytes: Uint8Array): FlatRow {
   const { desc } = resolveEntity(registry, nameOrTypeUrl);
   return flatten(desc, fromBinary(desc, bytes) as unknown as Record<string, unknown>);
+}
+
+/**
+ * decodeEntityRow() plus, from the same decoded message, whether the entity certainly passes the encoder's rules
+ * (see check-entity-message.ts); when not certain, the caller runs the full check for the verdict.
+ */
+export function decodeEntityRowChecked(
+  registry: SchemaRegistry,
+  nameOrTypeUrl: string,
+  bytes: Uint8Array,
+): { readonly row: FlatRow; readonly certainlyValid: boolean } {
+  const { desc } = resolveEntity(registry, nameOrTypeUrl);
+  const msg = fromBinary(desc, bytes) as unknown as Record<string, unknown>;
+  return { row: flatten(desc, msg), certainlyValid: entityMessageCertainlyValid(desc, msg) };
 }

@@ -48,6 +48,9 @@ export interface LoadSourceResult {
   readonly rejected: readonly RejectedRecord[];
 }
 
+/** Rows appended between two turns of the event loop. */
+const YIELD_EVERY_ROWS = 4_096;
+
 const WORKSPACE_ARI = /^ari:cloud:platform::workspace\/(.+)$/;
 
 type Getter = (r: SourceRecord, ingestedAt: Date) => unknown;
@@ -102,6 +105,9 @@ export async function loadSourceRows(
     const appender = await connection.createAppender(staging);
     try {
       for (let i = 0; i < records.length; i++) {
+        // A large load is tens of milliseconds per few thousand rows of synchronous work: let the event loop run
+        // in between (the ingest worker appends to its sink on the same thread while it merges).
+        if (i > 0 && i % YIELD_EVERY_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const record = records[i] as SourceRecord;
         const problem = prepareRow(table, record, columns, ingestedAt, prepared);
         if (problem !== undefined) {
