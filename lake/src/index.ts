@@ -2,8 +2,10 @@
 
 export * from "./duckdb/index.js";
 export {
+  AppendOnlyViolationError,
   CommitConflictError,
   type CommitConflictReason,
+  ConstraintViolationError,
   InvalidBatchError,
   InvalidTableConfigError,
   isCommitConflictError,
@@ -15,6 +17,7 @@ export {
   TableExistsError,
   TableNotFoundError,
   UnsupportedProtocolError,
+  UnsupportedTableFeatureError,
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";

@@ -12,5 +12,6 @@ export const CHECKPOINT_COLUMNS: Readonly<Record<string, string>> = Object.freez
   metaData:
     "STRUCT(id VARCHAR, name VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, options MAP(VARCHAR, VARCHAR)), " +
     "schemaString VARCHAR, partitionColumns VARCHAR[], configuration MAP(VARCHAR, VARCHAR), createdTime BIGINT)",
-  protocol: "STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER)",
+  protocol:
+    "STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])",
 });

@@ -11,6 +11,7 @@ import { findConflict, type ReadSet } from "./conflict.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { encodeCommit } from "./log-codec.js";
 import { commitKey } from "./log-paths.js";
+import { type PartitionTypes, partitionTypesOf } from "./partition-values.js";
 import { listLog, readCommit } from "./read-log.js";
 import type { Table } from "./table.js";
 import { writeCheckpoint } from "./write-checkpoint.js";
@@ -27,6 +28,8 @@ export interface CommitOptions {
   readonly info: CommitInfoAction;
   /** The table's partition columns, for the conflict check (read from the log when not given). */
   readonly partitionColumns: readonly string[] | undefined;
+  /** Their types, so the conflict check compares partition values as values (read from the log when not given). */
+  readonly partitionTypes: PartitionTypes | undefined;
 }
 
 export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
@@ -36,6 +39,7 @@ export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
   maxAttempts: undefined,
   info: {},
   partitionColumns: undefined,
+  partitionTypes: undefined,
 });
 
 export interface CommitResult {
@@ -64,6 +68,7 @@ export async function commit(
   const blind = opts.read.partitions !== "all" && opts.read.partitions.length === 0;
   let base = readVersion;
   let partitionColumns = opts.partitionColumns ?? partitionColumnsOf(actions);
+  let partitionTypes = opts.partitionTypes;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const version = base + 1;
     const info: Action = {
@@ -83,13 +88,22 @@ export async function commit(
     const placed = await place(table, key, body);
     if (placed) return finish(table, version, attempt);
     // Lost the race for `version`: check every commit that won since our read version.
-    if (partitionColumns === undefined)
-      partitionColumns = (await loadSnapshot(table, { version })).partitionColumns;
+    if (partitionColumns === undefined || partitionTypes === undefined) {
+      const snapshot = await loadSnapshot(table, { version });
+      partitionColumns ??= snapshot.partitionColumns;
+      partitionTypes = partitionTypesOf(snapshot.schema, partitionColumns);
+    }
     const listing = await listLog(table, version);
     let latest = version;
     for (const v of listing.commits.keys()) latest = Math.max(latest, v);
     for (let v = version; v <= latest; v++) {
-      const conflict = findConflict(actions, opts.read, await readCommit(table, v), partitionColumns);
+      const conflict = findConflict(
+        actions,
+        opts.read,
+        await readCommit(table, v),
+        partitionColumns,
+        partitionTypes,
+      );
       if (conflict !== undefined)
         throw new CommitConflictError(table.url, conflict.reason, `${conflict.detail} (version ${v})`, {
           readVersion,

@@ -1,6 +1,6 @@
 // A snapshot: the state of a table at one version, folded from a checkpoint and the commits after it. The fold
 // (SnapshotBuilder) is pure; loading the log is load-snapshot.ts.
-import { UnsupportedProtocolError, VersionNotFoundError } from "../errors.js";
+import { VersionNotFoundError } from "../errors.js";
 import {
   type Action,
   type AddAction,
@@ -11,6 +11,7 @@ import {
   type TxnAction,
 } from "./actions.js";
 import { parseSchemaString, type TableSchema } from "./schema.js";
+import { checkMappedSchema, checkReadable } from "./table-features.js";
 
 export interface Snapshot {
   /** The table's URL, for messages. */
@@ -67,15 +68,16 @@ export class SnapshotBuilder {
         `version ${version} has no protocol or metaData in its log`,
         { version },
       );
-    if (this.protocol.minReaderVersion > 1)
-      throw new UnsupportedProtocolError(this.table, `reader version ${this.protocol.minReaderVersion}`);
+    checkReadable(this.table, this.protocol, this.metadata);
+    const schema = parseSchemaString(this.metadata.schemaString, this.table);
+    checkMappedSchema(this.table, this.metadata, schema);
     return Object.freeze({
       table: this.table,
       version,
       timestamp,
       protocol: this.protocol,
       metadata: this.metadata,
-      schema: parseSchemaString(this.metadata.schemaString, this.table),
+      schema,
       partitionColumns: this.metadata.partitionColumns,
       files: new Map(this.files),
       tombstones: new Map(this.tombstones),

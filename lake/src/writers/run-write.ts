@@ -8,7 +8,6 @@ import {
   InvalidTableConfigError,
   SchemaMismatchError,
   TableNotFoundError,
-  UnsupportedProtocolError,
 } from "../errors.js";
 import { exclusive } from "../io/exclusive.js";
 import { type Action, decodeDataPath } from "../table/actions.js";
@@ -17,11 +16,14 @@ import type { ReadSet } from "../table/conflict.js";
 import { createTable } from "../table/create-table.js";
 import { schemaOfColumns } from "../table/duckdb-types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
+import { partitionTypesOf } from "../table/partition-values.js";
 import { checkTableDefinition, schemaDifferences } from "../table/schema.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { type Table, tableKey } from "../table/table.js";
+import { checkWritable as checkTableFeatures } from "../table/table-features.js";
 import { type BatchSource, dropTemp, type MaterializedBatch, materializeBatch } from "./batch-source.js";
 import { committedTxns } from "./committed-txns.js";
+import { checkAppendOnly, checkConstraints } from "./table-rules.js";
 import { checkTxns, type Txn, type Txns, type WriterConfig } from "./writer-config.js";
 
 export interface WriteOptions {
@@ -113,6 +115,7 @@ export async function runWrite(
       // Created only now, so that a batch or configuration refused above leaves no table behind.
       snapshot ??= await createTable(table, layout);
       checkWritable(table, snapshot, config);
+      await checkConstraints(table, snapshot, batch.name);
       let lastConflict: CommitConflictError | undefined;
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
       let uncommitted: readonly string[] = [];
@@ -136,6 +139,14 @@ export async function runWrite(
         }
         const plan = await steps.plan(table, snapshot, batch);
         rowsInBatch = plan.rowsInBatch;
+        try {
+          checkAppendOnly(table, snapshot, plan.actions);
+        } catch (err) {
+          for (const key of [...plan.disposable, ...addedKeys(table, plan.actions)])
+            await table.store.delete(key).catch(() => undefined);
+          await discard();
+          throw err;
+        }
         const now = Date.now();
         const actions: Action[] = [
           ...plan.actions,
@@ -147,6 +158,7 @@ export async function runWrite(
             operationParameters: plan.operationParameters,
             read: plan.read,
             partitionColumns: snapshot.partitionColumns,
+            partitionTypes: partitionTypesOf(snapshot.schema, snapshot.partitionColumns),
             info: { ...txnInfo(txnsOfWrite), writer: config.kind },
           });
           return {
@@ -177,8 +189,7 @@ function txnInfo(txns: readonly Txn[]): Record<string, unknown> {
 }
 
 function checkWritable(table: Table, snapshot: Snapshot, config: WriterConfig): void {
-  if (snapshot.protocol.minWriterVersion > 2)
-    throw new UnsupportedProtocolError(table.url, `writer version ${snapshot.protocol.minWriterVersion}`);
+  checkTableFeatures(table.url, snapshot.protocol, snapshot.metadata, snapshot.schema);
   const wanted = config.partitionColumns;
   if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(snapshot.partitionColumns))
     throw new InvalidTableConfigError(
