@@ -1,8 +1,11 @@
 // The loop every writer shares: skip a batch whose txns are all committed already (one only partly committed is
 // refused, see committed-txns.ts), create the table on first write, check the batch against the schema, plan
 // against the latest snapshot, commit (with every txn in the one commit), and on a CommitConflictError drop the
-// plan's files and plan again from the new snapshot. Nothing is committed for a batch that fails a check.
+// plan's files and plan again from the new snapshot, with backoff, within a time budget (core's retry helper).
+// Nothing is committed for a batch that fails a check (schema, table features, constraints, appendOnly).
 // Writers only reach `_delta_log/` through commit().
+
+import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import {
   CommitConflictError,
   InvalidTableConfigError,
@@ -27,11 +30,21 @@ import { checkAppendOnly, checkConstraints } from "./table-rules.js";
 import { checkTxns, type Txn, type Txns, type WriterConfig } from "./writer-config.js";
 
 export interface WriteOptions {
-  /** Plans tried before a CommitConflictError is passed on (each after a logical conflict). */
+  /** At most this many plans (each after a logical conflict) before the CommitConflictError is passed on. */
   readonly maxPlans: number;
+  /** Time for planning again after conflicts (other writers, other engines); then the conflict is passed on. */
+  readonly planBudgetMs: number;
+  /** Backoff between plans: doubles from the initial wait up to the maximum, jittered. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
 }
 
-export const WRITE_DEFAULTS: Readonly<WriteOptions> = Object.freeze({ maxPlans: 20 });
+export const WRITE_DEFAULTS: Readonly<WriteOptions> = Object.freeze({
+  maxPlans: Number.POSITIVE_INFINITY,
+  planBudgetMs: 120_000,
+  initialBackoffMs: 25,
+  maxBackoffMs: 2_000,
+});
 
 export interface WriteResult {
   /** "skipped": every txn (appId, version) was already committed; nothing was written. */
@@ -87,7 +100,7 @@ export async function runWrite(
   steps: WriterSteps,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
-  const { maxPlans } = { ...WRITE_DEFAULTS, ...options };
+  const opts = { ...WRITE_DEFAULTS, ...options };
   const txnsOfWrite = checkTxns(table.url, txns);
   return exclusive(table.duckdb, async () => {
     let snapshot = await loadSnapshot(table).catch((err: unknown) => {
@@ -116,35 +129,32 @@ export async function runWrite(
       snapshot ??= await createTable(table, layout);
       checkWritable(table, snapshot, config);
       await checkConstraints(table, snapshot, batch.name);
-      let lastConflict: CommitConflictError | undefined;
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
       let uncommitted: readonly string[] = [];
       const discard = async (): Promise<void> => {
         for (const key of uncommitted) await table.store.delete(key).catch(() => undefined);
       };
-      for (let planNo = 1; planNo <= maxPlans; planNo++) {
+      let planNo = 0;
+      let conflicted = false;
+      let latest: Snapshot = snapshot;
+      const attempt = async (): Promise<WriteResult> => {
+        planNo++;
+        conflicted = false;
         if (planNo > 1) {
-          snapshot = await loadSnapshot(table);
-          let state: "all" | "none";
-          try {
-            state = committedTxns(table.url, snapshot, txnsOfWrite);
-          } catch (err) {
-            await discard();
-            throw err;
-          }
+          latest = await loadSnapshot(table);
+          const state = committedTxns(table.url, latest, txnsOfWrite);
           if (state === "all") {
             await discard();
-            return skipped(snapshot.version, planNo, rowsInBatch);
+            return skipped(latest.version, planNo, rowsInBatch);
           }
         }
-        const plan = await steps.plan(table, snapshot, batch);
+        const plan = await steps.plan(table, latest, batch);
         rowsInBatch = plan.rowsInBatch;
         try {
-          checkAppendOnly(table, snapshot, plan.actions);
+          checkAppendOnly(table, latest, plan.actions);
         } catch (err) {
           for (const key of [...plan.disposable, ...addedKeys(table, plan.actions)])
             await table.store.delete(key).catch(() => undefined);
-          await discard();
           throw err;
         }
         const now = Date.now();
@@ -153,12 +163,12 @@ export async function runWrite(
           ...txnsOfWrite.map((t) => ({ txn: { appId: t.appId, version: t.version, lastUpdated: now } })),
         ];
         try {
-          const result = await commit(table, snapshot.version, actions, {
+          const result = await commit(table, latest.version, actions, {
             operation: plan.operation,
             operationParameters: plan.operationParameters,
             read: plan.read,
-            partitionColumns: snapshot.partitionColumns,
-            partitionTypes: partitionTypesOf(snapshot.schema, snapshot.partitionColumns),
+            partitionColumns: latest.partitionColumns,
+            partitionTypes: partitionTypesOf(latest.schema, latest.partitionColumns),
             info: { ...txnInfo(txnsOfWrite), writer: config.kind },
           });
           return {
@@ -167,13 +177,25 @@ export async function runWrite(
           };
         } catch (err) {
           if (!(err instanceof CommitConflictError)) throw err;
-          lastConflict = err;
+          conflicted = true;
           for (const key of plan.disposable) await table.store.delete(key).catch(() => undefined);
           uncommitted = addedKeys(table, plan.actions);
+          throw err;
         }
+      };
+      // Another writer (ours or another engine's) committed in between: plan again from its snapshot, with
+      // backoff, until the time budget (or maxPlans) is spent. Only commit conflicts are retried here.
+      try {
+        return await retryWithinBudget(attempt, {
+          budgetMs: opts.planBudgetMs,
+          initialBackoffMs: opts.initialBackoffMs,
+          maxBackoffMs: opts.maxBackoffMs,
+          stop: () => !conflicted || planNo >= opts.maxPlans,
+        });
+      } catch (err) {
+        await discard();
+        throw err instanceof RetryExhausted ? err.cause : err;
       }
-      await discard();
-      throw lastConflict ?? new CommitConflictError(table.url, "attempts-exhausted", "no plan was made");
     } finally {
       await dropTemp(table, ...temps);
       await batch.drop();
