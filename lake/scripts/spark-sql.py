@@ -16,11 +16,15 @@ import decimal
 import json
 import os
 import sys
+import time
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
 
-def value(v):
+def value(v, type_name=""):
+    if isinstance(v, datetime.datetime) and v.tzinfo is None and type_name == "timestamp":
+        # PySpark hands a TIMESTAMP (an instant) back as a naive datetime in the process's zone, UTC here.
+        return v.isoformat() + "Z"
     if v is None or isinstance(v, (bool, str, float)):
         return v
     if isinstance(v, int):
@@ -45,6 +49,8 @@ def value(v):
 
 
 def main() -> None:
+    os.environ["TZ"] = "UTC"
+    time.tzset()
     # Replies go to a copy of stdout; fd 1 itself becomes stderr, so that the JVM's and Ivy's chatter (written
     # straight to the inherited fd) cannot corrupt the reply stream.
     real_stdout = os.fdopen(os.dup(1), "w")
@@ -77,7 +83,12 @@ def main() -> None:
                 spark.conf.set(k, v)
             df = spark.sql(request["sql"])
             rows = df.collect()
-            reply = {"ok": True, "columns": df.columns, "rows": [[value(x) for x in r] for r in rows]}
+            types = [f.dataType.typeName() for f in df.schema.fields]
+            reply = {
+                "ok": True,
+                "columns": df.columns,
+                "rows": [[value(x, types[i]) for i, x in enumerate(r)] for r in rows],
+            }
         except Exception as err:  # noqa: BLE001 - every failure is a reply, the session goes on
             reply = {"ok": False, "error": str(err)[:4000], "kind": type(err).__name__}
         real_stdout.write(json.dumps(reply) + "\n")
