@@ -21,6 +21,12 @@ export {
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";
+export {
+  ICEBERG_PROPERTY,
+  type IcebergWriteResult,
+  icebergEnabled,
+  writeIcebergMetadata,
+} from "./iceberg/write-iceberg-metadata.js";
 export { evictLocalCopies, localFiles } from "./io/local-files.js";
 export {
   createTableView,

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ObjectExistsError } from "@facsimile/object-store";
 import { CommitConflictError, isLakeError, type LakeError } from "../errors.js";
+import { icebergEnabled, writeIcebergMetadata } from "../iceberg/write-iceberg-metadata.js";
 import type { Action, CommitInfoAction } from "./actions.js";
 import { findConflict, type ReadSet } from "./conflict.js";
 import { loadSnapshot } from "./load-snapshot.js";
@@ -30,6 +31,8 @@ export interface CommitOptions {
   readonly partitionColumns: readonly string[] | undefined;
   /** Their types, so the conflict check compares partition values as values (read from the log when not given). */
   readonly partitionTypes: PartitionTypes | undefined;
+  /** Keep the Iceberg metadata in step after this commit (the table has ICEBERG_PROPERTY set). */
+  readonly icebergMetadata: boolean | undefined;
 }
 
 export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
@@ -40,6 +43,7 @@ export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
   info: {},
   partitionColumns: undefined,
   partitionTypes: undefined,
+  icebergMetadata: undefined,
 });
 
 export interface CommitResult {
@@ -69,6 +73,8 @@ export async function commit(
   let base = readVersion;
   let partitionColumns = opts.partitionColumns ?? partitionColumnsOf(actions);
   let partitionTypes = opts.partitionTypes;
+  const iceberg =
+    opts.icebergMetadata ?? actions.some((a) => "metaData" in a && icebergEnabled({ metadata: a.metaData }));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const version = base + 1;
     const info: Action = {
@@ -86,7 +92,7 @@ export async function commit(
     const body = encodeCommit([info, ...actions]);
     const key = commitKey(table, version);
     const placed = await place(table, key, body);
-    if (placed) return finish(table, version, attempt);
+    if (placed) return finish(table, version, attempt, iceberg);
     // Lost the race for `version`: check every commit that won since our read version.
     if (partitionColumns === undefined || partitionTypes === undefined) {
       const snapshot = await loadSnapshot(table, { version });
@@ -135,13 +141,26 @@ async function place(table: Table, key: string, body: Uint8Array): Promise<boole
   }
 }
 
-async function finish(table: Table, version: number, attempts: number): Promise<CommitResult> {
-  if (version === 0 || version % table.options.checkpointInterval !== 0) return { version, attempts };
+async function finish(
+  table: Table,
+  version: number,
+  attempts: number,
+  iceberg: boolean,
+): Promise<CommitResult> {
+  const checkpoint = version !== 0 && version % table.options.checkpointInterval === 0;
+  let result: CommitResult = { version, attempts };
+  if (!checkpoint && !iceberg) return result;
   try {
-    await writeCheckpoint(table, await loadSnapshot(table, { version }));
-    return { version, attempts, checkpoint: version };
+    const snapshot = await loadSnapshot(table, { version });
+    if (checkpoint) {
+      await writeCheckpoint(table, snapshot);
+      result = { ...result, checkpoint: version };
+    }
+    // Iceberg metadata beside the log, kept in step with every commit (see write-iceberg-metadata.ts).
+    if (icebergEnabled(snapshot)) await writeIcebergMetadata(table, snapshot);
+    return result;
   } catch (err) {
-    return { version, attempts, checkpointError: isLakeError(err) ? (err as LakeError) : err };
+    return { ...result, checkpointError: isLakeError(err) ? (err as LakeError) : err };
   }
 }
 

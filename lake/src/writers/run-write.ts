@@ -12,6 +12,7 @@ import {
   SchemaMismatchError,
   TableNotFoundError,
 } from "../errors.js";
+import { icebergEnabled } from "../iceberg/write-iceberg-metadata.js";
 import { exclusive } from "../io/exclusive.js";
 import { type Action, decodeDataPath } from "../table/actions.js";
 import { commit } from "../table/commit.js";
@@ -126,7 +127,10 @@ export async function runWrite(
       }
       temps.push(...(await steps.prepare(table, layout, batch)));
       // Created only now, so that a batch or configuration refused above leaves no table behind.
-      snapshot ??= await createTable(table, layout);
+      snapshot ??= await createTable(table, {
+        ...layout,
+        ...(config.tableProperties === undefined ? {} : { configuration: config.tableProperties }),
+      });
       checkWritable(table, snapshot, config);
       await checkConstraints(table, snapshot, batch.name);
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
@@ -169,6 +173,7 @@ export async function runWrite(
             read: plan.read,
             partitionColumns: latest.partitionColumns,
             partitionTypes: partitionTypesOf(latest.schema, latest.partitionColumns),
+            icebergMetadata: icebergEnabled(latest),
             info: { ...txnInfo(txnsOfWrite), writer: config.kind },
           });
           return {

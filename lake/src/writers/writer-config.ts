@@ -40,6 +40,11 @@ interface CommonConfig {
   readonly foldFilesAbove?: number;
   /** Files at least this large are never folded by a write (compaction's job). Default FOLD_DEFAULTS.smallFileBytes. */
   readonly smallFileBytes?: number;
+  /**
+   * Table properties (metaData.configuration) set when the writer creates the table, e.g. `delta.appendOnly`,
+   * `delta.constraints.<name>`, or `facsimile.iceberg.enabled` for Iceberg metadata beside the Delta log.
+   */
+  readonly tableProperties?: Readonly<Record<string, string>>;
 }
 
 /** Small-file folding during writes (see CommonConfig.foldFilesAbove). */
