@@ -6,6 +6,7 @@ export {
   CommitConflictError,
   type CommitConflictReason,
   ConstraintViolationError,
+  DeletionVectorError,
   InvalidBatchError,
   InvalidTableConfigError,
   isCommitConflictError,
@@ -58,6 +59,9 @@ export type {
 export { COMMIT_DEFAULTS, type CommitOptions, type CommitResult, commit } from "./table/commit.js";
 export type { ReadSet } from "./table/conflict.js";
 export { createTable, schemaFromColumns, type TableDefinition } from "./table/create-table.js";
+export type { DeletionVectorDescriptor } from "./table/deletion-vectors/descriptor.js";
+export { enableDeletionVectors } from "./table/deletion-vectors/enable-deletion-vectors.js";
+export { deletedRowPositions } from "./table/deletion-vectors/read-deletion-vector.js";
 export { deltaTypeOf, duckdbTypeOf } from "./table/duckdb-types.js";
 export {
   loadSnapshot,
@@ -80,6 +84,7 @@ export { writeBatch } from "./writers/write-batch.js";
 export {
   type AppendConfig,
   DEFAULT_LWW_COLUMNS,
+  DV_DEFAULTS,
   type LwwColumns,
   type MergeConfig,
   type MergeExplodedConfig,

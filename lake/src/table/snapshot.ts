@@ -10,6 +10,7 @@ import {
   type RemoveAction,
   type TxnAction,
 } from "./actions.js";
+import { deletionVectorId } from "./deletion-vectors/descriptor.js";
 import { parseSchemaString, type TableSchema } from "./schema.js";
 import { checkMappedSchema, checkReadable } from "./table-features.js";
 
@@ -53,7 +54,14 @@ export class SnapshotBuilder {
         this.tombstones.delete(key);
       } else if ("remove" in a) {
         const key = decodeDataPath(a.remove.path);
-        this.files.delete(key);
+        // A logical file is its path and its deletion vector: a remove of the file with its old DV must not
+        // drop the add of the same path with a new DV (the two may come in either order in one commit).
+        const live = this.files.get(key);
+        if (
+          live !== undefined &&
+          deletionVectorId(live.deletionVector) === deletionVectorId(a.remove.deletionVector)
+        )
+          this.files.delete(key);
         this.tombstones.set(key, a.remove);
       } else if ("txn" in a) this.txns.set(a.txn.appId, a.txn);
       else if ("metaData" in a) this.metadata = a.metaData;

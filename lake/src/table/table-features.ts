@@ -4,10 +4,12 @@
 // never a raw DuckDB error. Pure.
 import { UnsupportedTableFeatureError } from "../errors.js";
 import type { MetadataAction, ProtocolAction } from "./actions.js";
+import { DV_FEATURE } from "./deletion-vectors/table-features.js";
 import type { TableSchema } from "./schema.js";
 
 /** Reader features whose data we read correctly. */
 export const READER_FEATURES: ReadonlySet<string> = new Set([
+  DV_FEATURE,
   "columnMapping",
   "timestampNtz",
   "typeWidening",
@@ -18,6 +20,7 @@ export const READER_FEATURES: ReadonlySet<string> = new Set([
 
 /** Writer features whose rules our writers follow (or that ask nothing of a writer that does not use them). */
 export const WRITER_FEATURES: ReadonlySet<string> = new Set([
+  DV_FEATURE,
   "appendOnly",
   "invariants",
   "checkConstraints",

@@ -18,6 +18,8 @@ import { type Action, decodeDataPath } from "../table/actions.js";
 import { commit } from "../table/commit.js";
 import type { ReadSet } from "../table/conflict.js";
 import { createTable } from "../table/create-table.js";
+import { enableDeletionVectors } from "../table/deletion-vectors/enable-deletion-vectors.js";
+import { deletionVectorKey } from "../table/deletion-vectors/read-deletion-vector.js";
 import { schemaOfColumns } from "../table/duckdb-types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
 import { partitionTypesOf } from "../table/partition-values.js";
@@ -129,9 +131,11 @@ export async function runWrite(
       // Created only now, so that a batch or configuration refused above leaves no table behind.
       snapshot ??= await createTable(table, {
         ...layout,
+        deletionVectors: config.deletionVectors === true,
         ...(config.tableProperties === undefined ? {} : { configuration: config.tableProperties }),
       });
       checkWritable(table, snapshot, config);
+      if (config.deletionVectors === true) snapshot = await enableDeletionVectors(table, snapshot);
       await checkConstraints(table, snapshot, batch.name);
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
       let uncommitted: readonly string[] = [];
@@ -272,7 +276,20 @@ function summarize(
   };
 }
 
-/** Store keys of the files a plan added (to delete them when the plan is thrown away). */
+/**
+ * Store keys of the files a plan added (to delete them when the plan is thrown away): its new data files, and the
+ * deletion-vector files of its adds with a DV (their data files are older than the plan and stay).
+ */
 export function addedKeys(table: Table, actions: readonly Action[]): string[] {
-  return actions.flatMap((a) => ("add" in a ? [tableKey(table, decodeDataPath(a.add.path))] : []));
+  const keys = new Set<string>();
+  for (const a of actions) {
+    if (!("add" in a)) continue;
+    const dv = a.add.deletionVector;
+    if (dv === undefined || dv === null) keys.add(tableKey(table, decodeDataPath(a.add.path)));
+    else {
+      const key = deletionVectorKey(table, dv);
+      if (key !== undefined) keys.add(key);
+    }
+  }
+  return [...keys];
 }
