@@ -175,3 +175,53 @@ export class InvalidBatchError extends LakeError {
     });
   }
 }
+
+/** A write would remove rows of a table with `delta.appendOnly=true`. Nothing was committed. */
+export class AppendOnlyViolationError extends LakeError {
+  constructor(table: string, detail: string, context: Readonly<Record<string, unknown>> = {}) {
+    super(
+      "APPEND_ONLY_VIOLATION",
+      `table ${table} is append-only (delta.appendOnly=true): ${detail}; nothing was committed`,
+      { context: { table, ...context } },
+    );
+  }
+}
+
+/**
+ * Rows of a batch break a column invariant, a NOT NULL column or a CHECK constraint (`delta.constraints.<name>`)
+ * of the table. Nothing was committed; `rows` holds the first offending rows (JSON-safe) for dead-lettering.
+ */
+export class ConstraintViolationError extends LakeError {
+  readonly constraint: string;
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  constructor(
+    table: string,
+    constraint: string,
+    expression: string,
+    count: number,
+    rows: readonly Readonly<Record<string, unknown>>[],
+  ) {
+    super(
+      "CONSTRAINT_VIOLATION",
+      `batch for ${table} refused: ${count} row(s) violate ${constraint} (${expression}); nothing was committed`,
+      { context: { table, constraint, expression, count, rows } },
+    );
+    this.constraint = constraint;
+    this.rows = rows;
+  }
+}
+
+/** The table uses a Delta table feature (or a setting) this implementation cannot read or write correctly. */
+export class UnsupportedTableFeatureError extends LakeError {
+  readonly features: readonly string[];
+  constructor(table: string, access: "read" | "write", features: readonly string[], detail = "") {
+    super(
+      "UNSUPPORTED_TABLE_FEATURE",
+      `table ${table} cannot be ${access === "read" ? "read" : "written"} here: it uses ${features
+        .map((f) => JSON.stringify(f))
+        .join(", ")}${detail === "" ? "" : ` (${detail})`}`,
+      { context: { table, access, features } },
+    );
+    this.features = features;
+  }
+}

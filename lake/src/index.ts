@@ -2,8 +2,10 @@
 
 export * from "./duckdb/index.js";
 export {
+  AppendOnlyViolationError,
   CommitConflictError,
   type CommitConflictReason,
+  ConstraintViolationError,
   DeletionVectorError,
   InvalidBatchError,
   InvalidTableConfigError,
@@ -16,9 +18,16 @@ export {
   TableExistsError,
   TableNotFoundError,
   UnsupportedProtocolError,
+  UnsupportedTableFeatureError,
   UnsupportedTypeError,
   VersionNotFoundError,
 } from "./errors.js";
+export {
+  ICEBERG_PROPERTY,
+  type IcebergWriteResult,
+  icebergEnabled,
+  writeIcebergMetadata,
+} from "./iceberg/write-iceberg-metadata.js";
 export { evictLocalCopies, localFiles } from "./io/local-files.js";
 export {
   createTableView,

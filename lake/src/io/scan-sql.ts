@@ -3,7 +3,8 @@
 // deletion vectors delete (an anti-join on the Parquet row number). Pure text building.
 import type { PartitionValues } from "../table/actions.js";
 import { duckdbTypeOf } from "../table/duckdb-types.js";
-import type { TableSchema } from "../table/schema.js";
+import { partitionValueTypedSql } from "../table/partition-values.js";
+import type { DeltaField, TableSchema } from "../table/schema.js";
 import { quoteIdent, quoteList, quoteLiteral } from "./sql-text.js";
 
 export interface ScanFile {
@@ -38,10 +39,13 @@ export function scanSql(
     return `SELECT ${cols.join(", ")} WHERE false`;
   }
   const paths = quoteList(files.map((f) => f.localPath));
+  // union_by_name: a file written before a column was added has none (NULL); data columns are read by their
+  // physical name (column mapping) and cast to the schema's type (type widening, INT96 timestamps).
+  const read = `read_parquet(${paths}, union_by_name = true, hive_partitioning = false`;
   const deleted = files.flatMap((f) => (f.deletedRows === undefined ? [] : [f.deletedRows]));
   const rowNumbers = deleted.length > 0 || rowNumberColumn !== undefined;
   if (partitionColumns.length === 0 && fileColumn === undefined && !rowNumbers)
-    return `SELECT ${schema.fields.map((f) => quoteIdent(f.name)).join(", ")} FROM read_parquet(${paths})`;
+    return `SELECT ${schema.fields.map((f) => dataColumnSql("", f)).join(", ")} FROM ${read})`;
   const mapColumns = ["__fx_filename", "__fx_path", ...partitionColumns.map((_, i) => `__fx_p${i}`)];
   if (deleted.length > 0) mapColumns.push("__fx_dv");
   const values = files
@@ -57,8 +61,8 @@ export function scanSql(
   const select = schema.fields.map((f) => {
     const p = partitionColumns.indexOf(f.name);
     return p < 0
-      ? `__fx_d.${quoteIdent(f.name)}`
-      : `CAST(__fx_m.__fx_p${p} AS ${duckdbTypeOf(f.type)}) AS ${quoteIdent(f.name)}`;
+      ? dataColumnSql("__fx_d.", f)
+      : `${partitionValueTypedSql(`__fx_m.__fx_p${p}`, f.type, duckdbTypeOf(f.type))} AS ${quoteIdent(f.name)}`;
   });
   if (fileColumn !== undefined) select.push(`__fx_m.__fx_path AS ${quoteIdent(fileColumn)}`);
   if (rowNumberColumn !== undefined) select.push(`__fx_d.file_row_number AS ${quoteIdent(rowNumberColumn)}`);
@@ -69,8 +73,25 @@ export function scanSql(
         `auto_detect = false, columns = {'pos': 'BIGINT'}, filename = true)) AS __fx_x ` +
         `ON __fx_x.__fx_dv = __fx_m.__fx_dv AND __fx_x.pos = __fx_d.file_row_number`;
   return (
-    `SELECT ${select.join(", ")} FROM read_parquet(${paths}, filename = '__fx_filename'` +
+    `SELECT ${select.join(", ")} FROM ${read}, filename = '__fx_filename'` +
     `${rowNumbers ? ", file_row_number = true" : ""}) AS __fx_d ` +
     `JOIN (VALUES ${values}) AS __fx_m(${mapColumns.join(", ")}) USING (__fx_filename)${antiJoin}`
   );
+}
+
+/** The physical (Parquet) name of a field: its column-mapping name when the table maps columns. */
+export function physicalName(f: DeltaField): string {
+  const p = f.metadata["delta.columnMapping.physicalName"];
+  return typeof p === "string" && p !== "" ? p : f.name;
+}
+
+/** One data column of the scan: read by physical name, typed as the schema says, named by its logical name. */
+function dataColumnSql(qualifier: string, f: DeltaField): string {
+  const column = `${qualifier}${quoteIdent(physicalName(f))}`;
+  const name = quoteIdent(f.name);
+  if (typeof f.type !== "string") return physicalName(f) === f.name ? column : `${column} AS ${name}`;
+  // Delta timestamps are UTC instants: a file's naive TIMESTAMP (INT96, isAdjustedToUTC=false) is UTC wall time,
+  // so it is read through its epoch, never through the session's time zone.
+  if (f.type === "timestamp") return `make_timestamptz(epoch_us(${column})) AS ${name}`;
+  return `CAST(${column} AS ${duckdbTypeOf(f.type)}) AS ${name}`;
 }

@@ -7,6 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddAction, PartitionValues } from "../table/actions.js";
 import { encodeDataPath } from "../table/actions.js";
+import { partitionValueSql } from "../table/partition-values.js";
 import { mapLimited } from "../table/read-log.js";
 import type { TableSchema } from "../table/schema.js";
 import { type Table, tableKey } from "../table/table.js";
@@ -68,10 +69,16 @@ export async function writeDataFiles(
     const bucket = split
       ? `(row_number() OVER (${partitionBy} ${orderBy}) - 1) // ${Math.floor(opts.maxRowsPerFile)}`
       : "0";
+    // Partition columns are written as the spec's partition value text (a timestamp in UTC, "" as null), which
+    // is then what RETURN_STATS reports for the file.
+    const types = new Map(schema.fields.map((f) => [f.name, f.type]));
+    const ptext = partitionColumns.map(
+      (c, i) => `${partitionValueSql(quoteIdent(c), types.get(c) ?? "string")} AS ${pcols[i]}`,
+    );
     // The bucket (row number in key order / file size) gives each file a disjoint key range; sorting the rows
     // inside files as well would serialize the partitioned write for little gain.
     const select =
-      `SELECT ${[...dataColumns.map(quoteIdent), ...pcols].join(", ")}, ${bucket} AS ${BUCKET} ` +
+      `SELECT ${[...dataColumns.map(quoteIdent), ...ptext].join(", ")}, ${bucket} AS ${BUCKET} ` +
       `FROM (${sourceSql}) AS __fx_source`;
     const reader = await exclusive(table.duckdb, () =>
       table.duckdb.runAndReadAll(

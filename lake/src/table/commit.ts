@@ -6,11 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { ObjectExistsError } from "@facsimile/object-store";
 import { CommitConflictError, isLakeError, type LakeError } from "../errors.js";
+import { icebergEnabled, writeIcebergMetadata } from "../iceberg/write-iceberg-metadata.js";
 import type { Action, CommitInfoAction } from "./actions.js";
 import { findConflict, type ReadSet } from "./conflict.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { encodeCommit } from "./log-codec.js";
 import { commitKey } from "./log-paths.js";
+import { type PartitionTypes, partitionTypesOf } from "./partition-values.js";
 import { listLog, readCommit } from "./read-log.js";
 import type { Table } from "./table.js";
 import { writeCheckpoint } from "./write-checkpoint.js";
@@ -27,6 +29,10 @@ export interface CommitOptions {
   readonly info: CommitInfoAction;
   /** The table's partition columns, for the conflict check (read from the log when not given). */
   readonly partitionColumns: readonly string[] | undefined;
+  /** Their types, so the conflict check compares partition values as values (read from the log when not given). */
+  readonly partitionTypes: PartitionTypes | undefined;
+  /** Keep the Iceberg metadata in step after this commit (the table has ICEBERG_PROPERTY set). */
+  readonly icebergMetadata: boolean | undefined;
 }
 
 export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
@@ -36,6 +42,8 @@ export const COMMIT_DEFAULTS: Readonly<CommitOptions> = Object.freeze({
   maxAttempts: undefined,
   info: {},
   partitionColumns: undefined,
+  partitionTypes: undefined,
+  icebergMetadata: undefined,
 });
 
 export interface CommitResult {
@@ -64,6 +72,9 @@ export async function commit(
   const blind = opts.read.partitions !== "all" && opts.read.partitions.length === 0;
   let base = readVersion;
   let partitionColumns = opts.partitionColumns ?? partitionColumnsOf(actions);
+  let partitionTypes = opts.partitionTypes;
+  const iceberg =
+    opts.icebergMetadata ?? actions.some((a) => "metaData" in a && icebergEnabled({ metadata: a.metaData }));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const version = base + 1;
     const info: Action = {
@@ -81,15 +92,24 @@ export async function commit(
     const body = encodeCommit([info, ...actions]);
     const key = commitKey(table, version);
     const placed = await place(table, key, body);
-    if (placed) return finish(table, version, attempt);
+    if (placed) return finish(table, version, attempt, iceberg);
     // Lost the race for `version`: check every commit that won since our read version.
-    if (partitionColumns === undefined)
-      partitionColumns = (await loadSnapshot(table, { version })).partitionColumns;
+    if (partitionColumns === undefined || partitionTypes === undefined) {
+      const snapshot = await loadSnapshot(table, { version });
+      partitionColumns ??= snapshot.partitionColumns;
+      partitionTypes = partitionTypesOf(snapshot.schema, partitionColumns);
+    }
     const listing = await listLog(table, version);
     let latest = version;
     for (const v of listing.commits.keys()) latest = Math.max(latest, v);
     for (let v = version; v <= latest; v++) {
-      const conflict = findConflict(actions, opts.read, await readCommit(table, v), partitionColumns);
+      const conflict = findConflict(
+        actions,
+        opts.read,
+        await readCommit(table, v),
+        partitionColumns,
+        partitionTypes,
+      );
       if (conflict !== undefined)
         throw new CommitConflictError(table.url, conflict.reason, `${conflict.detail} (version ${v})`, {
           readVersion,
@@ -121,13 +141,26 @@ async function place(table: Table, key: string, body: Uint8Array): Promise<boole
   }
 }
 
-async function finish(table: Table, version: number, attempts: number): Promise<CommitResult> {
-  if (version === 0 || version % table.options.checkpointInterval !== 0) return { version, attempts };
+async function finish(
+  table: Table,
+  version: number,
+  attempts: number,
+  iceberg: boolean,
+): Promise<CommitResult> {
+  const checkpoint = version !== 0 && version % table.options.checkpointInterval === 0;
+  let result: CommitResult = { version, attempts };
+  if (!checkpoint && !iceberg) return result;
   try {
-    await writeCheckpoint(table, await loadSnapshot(table, { version }));
-    return { version, attempts, checkpoint: version };
+    const snapshot = await loadSnapshot(table, { version });
+    if (checkpoint) {
+      await writeCheckpoint(table, snapshot);
+      result = { ...result, checkpoint: version };
+    }
+    // Iceberg metadata beside the log, kept in step with every commit (see write-iceberg-metadata.ts).
+    if (icebergEnabled(snapshot)) await writeIcebergMetadata(table, snapshot);
+    return result;
   } catch (err) {
-    return { version, attempts, checkpointError: isLakeError(err) ? (err as LakeError) : err };
+    return { ...result, checkpointError: isLakeError(err) ? (err as LakeError) : err };
   }
 }
 

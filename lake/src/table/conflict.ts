@@ -3,6 +3,7 @@
 import type { CommitConflictReason } from "../errors.js";
 import type { Action, PartitionValues } from "./actions.js";
 import { decodeDataPath } from "./actions.js";
+import { canonicalPartitionValue, type PartitionTypes } from "./partition-values.js";
 
 /** What our commit depends on, beyond its own actions. */
 export interface ReadSet {
@@ -24,6 +25,8 @@ export function findConflict(
   read: ReadSet,
   theirs: readonly Action[],
   partitionColumns: readonly string[],
+  /** The partition columns' types: values are compared by their canonical text (see partition-values.ts). */
+  types?: PartitionTypes,
 ): Conflict | undefined {
   const ourRemoves = new Set<string>();
   const ourApps = new Set<string>();
@@ -36,7 +39,7 @@ export function findConflict(
   const readKeys =
     read.partitions === "all"
       ? undefined
-      : new Set(read.partitions.map((p) => partitionKey(p, partitionColumns)));
+      : new Set(read.partitions.map((p) => partitionKey(p, partitionColumns, types)));
   for (const a of theirs) {
     if ("metaData" in a || "protocol" in a)
       return { reason: "metadata-changed", detail: "the table's metadata or protocol changed concurrently" };
@@ -58,7 +61,7 @@ export function findConflict(
       const touched =
         readKeys === undefined ||
         file.partitionValues === undefined ||
-        readKeys.has(partitionKey(file.partitionValues, partitionColumns));
+        readKeys.has(partitionKey(file.partitionValues, partitionColumns, types));
       if (touched && (read.partitions === "all" || read.partitions.length > 0))
         return {
           reason: "read-partition-changed",
@@ -69,7 +72,18 @@ export function findConflict(
   return undefined;
 }
 
-/** A canonical string for partition values, in partition column order. */
-export function partitionKey(values: PartitionValues, partitionColumns: readonly string[]): string {
-  return JSON.stringify(partitionColumns.map((c) => values[c] ?? null));
+/**
+ * A canonical string for partition values, in partition column order. With the columns' types, values that
+ * serialize one partition differently ("" and null, two timestamp spellings) give the same key.
+ */
+export function partitionKey(
+  values: PartitionValues,
+  partitionColumns: readonly string[],
+  types?: PartitionTypes,
+): string {
+  return JSON.stringify(
+    partitionColumns.map((c) =>
+      types === undefined ? (values[c] ?? null) : canonicalPartitionValue(values[c], types.get(c)),
+    ),
+  );
 }

@@ -49,6 +49,8 @@ export function deltaTypeOf(column: string, type: DuckDBType): DeltaType {
         ),
       };
     case DuckDBTypeId.TIMESTAMP:
+      // Only tables that declare the timestampNtz feature hold it; checkTableDefinition refuses it for new ones.
+      return "timestamp_ntz";
     case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS:
     case DuckDBTypeId.TIMESTAMP_S:
@@ -94,6 +96,8 @@ export function duckdbTypeOf(type: DeltaType): string {
         return "DATE";
       case "timestamp":
         return "TIMESTAMPTZ";
+      case "timestamp_ntz":
+        return "TIMESTAMP";
       default: {
         const m = /^decimal\((\d+),\s*(\d+)\)$/.exec(type);
         if (m !== null) return `DECIMAL(${m[1]}, ${m[2]})`;

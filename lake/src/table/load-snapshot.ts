@@ -88,14 +88,15 @@ async function replay(table: Table, listing: LogListing, wanted: number | undefi
   if (checkpoint !== undefined) {
     let actions: Action[];
     try {
-      actions = await readCheckpoint(table, checkpoint);
+      actions = await readCheckpoint(table, checkpoint, listing.checkpointFiles.get(checkpoint));
     } catch (err) {
       // A checkpoint is only a shortcut: when it is damaged (a writer killed mid-upload, a truncated copy) and
       // the commits it summarizes are still there, replay those instead. Without them the error stands.
       if (!(err instanceof LogCorruptError)) throw err;
       const full = await listLog(table, 0);
       for (let v = 0; v <= checkpoint; v++) if (!full.commits.has(v)) throw err;
-      return replay(table, { ...full, checkpoints: full.checkpoints.filter((c) => c < checkpoint) }, wanted);
+      const checkpoints = full.checkpoints.filter((c) => c < checkpoint);
+      return replay(table, { ...full, checkpoints }, wanted);
     }
     builder.apply(actions);
   }

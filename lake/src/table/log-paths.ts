@@ -27,12 +27,22 @@ export function lastCheckpointKey(table: Table): string {
 
 export type LogEntry =
   | { readonly kind: "commit"; readonly version: number; readonly key: string; readonly lastModified: number }
-  | { readonly kind: "checkpoint"; readonly version: number; readonly key: string };
+  | {
+      readonly kind: "checkpoint";
+      readonly version: number;
+      readonly key: string;
+      /** Multi-part checkpoints: this file's part (1-based) and the number of parts; 1 of 1 otherwise. */
+      readonly part: number;
+      readonly parts: number;
+    };
 
 const COMMIT_RE = /^(\d{20})\.json$/;
 const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
+const MULTI_PART_RE = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
+/** A v2 checkpoint named by a UUID (its actions may point at sidecar files). */
+const V2_RE = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(?:json|parquet)$/;
 
-/** What a key in the log directory is: a commit, a single-part checkpoint, or something we skip (undefined). */
+/** What a key in the log directory is: a commit, a checkpoint (single, multi-part or v2), or something we skip. */
 export function parseLogKey(table: Table, key: string, lastModified: number): LogEntry | undefined {
   const prefix = logPrefix(table);
   if (!key.startsWith(prefix)) return undefined;
@@ -40,6 +50,16 @@ export function parseLogKey(table: Table, key: string, lastModified: number): Lo
   const commit = COMMIT_RE.exec(name);
   if (commit?.[1] !== undefined) return { kind: "commit", version: Number(commit[1]), key, lastModified };
   const checkpoint = CHECKPOINT_RE.exec(name);
-  if (checkpoint?.[1] !== undefined) return { kind: "checkpoint", version: Number(checkpoint[1]), key };
+  const v2 = checkpoint ?? V2_RE.exec(name);
+  if (v2?.[1] !== undefined) return { kind: "checkpoint", version: Number(v2[1]), key, part: 1, parts: 1 };
+  const multi = MULTI_PART_RE.exec(name);
+  if (multi?.[1] !== undefined && multi[2] !== undefined && multi[3] !== undefined)
+    return {
+      kind: "checkpoint",
+      version: Number(multi[1]),
+      key,
+      part: Number(multi[2]),
+      parts: Number(multi[3]),
+    };
   return undefined;
 }

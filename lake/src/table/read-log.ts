@@ -10,15 +10,18 @@ import type { Table } from "./table.js";
 export interface LogListing {
   /** Commit entries by version. */
   readonly commits: ReadonlyMap<number, LogEntry & { kind: "commit" }>;
-  /** Versions that have a single-part checkpoint, ascending. */
+  /** Versions that have a complete checkpoint, ascending. */
   readonly checkpoints: readonly number[];
+  /** The files of each complete checkpoint (the parts of a multi-part one, in order; else one file). */
+  readonly checkpointFiles: ReadonlyMap<number, readonly string[]>;
 }
 
 /** Commits and checkpoints at or after `fromVersion`. */
 export async function listLog(table: Table, fromVersion = 0): Promise<LogListing> {
   const prefix = logPrefix(table);
   const commits = new Map<number, LogEntry & { kind: "commit" }>();
-  const checkpoints: number[] = [];
+  // version -> candidate checkpoints: one per single/v2 file, one per part count for multi-part ones.
+  const found = new Map<number, Map<string, (string | undefined)[]>>();
   const options =
     fromVersion > 0
       ? { startAfter: `${prefix}${padVersion(fromVersion - 1)}.zzz`, delimiter: "/" as const }
@@ -27,10 +30,29 @@ export async function listLog(table: Table, fromVersion = 0): Promise<LogListing
     const entry = parseLogKey(table, info.key, info.lastModified);
     if (entry === undefined || entry.version < fromVersion) continue;
     if (entry.kind === "commit") commits.set(entry.version, entry);
-    else checkpoints.push(entry.version);
+    else {
+      const byVersion = found.get(entry.version) ?? new Map<string, (string | undefined)[]>();
+      found.set(entry.version, byVersion);
+      const id = entry.parts === 1 ? entry.key : `parts:${entry.parts}`;
+      const keys = byVersion.get(id) ?? Array.from({ length: entry.parts }, () => undefined);
+      keys[entry.part - 1] = entry.key;
+      byVersion.set(id, keys);
+    }
   }
-  checkpoints.sort((a, b) => a - b);
-  return { commits, checkpoints };
+  const checkpointFiles = new Map<number, readonly string[]>();
+  for (const [version, candidates] of found) {
+    // A classic single file first, then a complete multi-part set, then a v2 one.
+    const complete = [...candidates.values()].filter((k): k is string[] => k.every((x) => x !== undefined));
+    complete.sort((a, b) => rank(a) - rank(b));
+    if (complete[0] !== undefined) checkpointFiles.set(version, complete[0]);
+  }
+  const checkpoints = [...checkpointFiles.keys()].sort((a, b) => a - b);
+  return { commits, checkpoints, checkpointFiles };
+}
+
+function rank(keys: readonly string[]): number {
+  if (keys.length > 1) return 1;
+  return (keys[0] ?? "").endsWith(".checkpoint.parquet") ? 0 : 2;
 }
 
 /** The actions of commit `version`; a missing file is LogVersionMissingError, a bad one LogCorruptError. */

@@ -1,6 +1,6 @@
 // The Delta table schema (the `schemaString` of metaData): types, parsing, printing and comparison. Pure; the
 // mapping to and from DuckDB types lives in duckdb-types.ts.
-import { InvalidTableConfigError } from "../errors.js";
+import { InvalidTableConfigError, UnsupportedTypeError } from "../errors.js";
 
 export type DeltaPrimitive =
   | "string"
@@ -14,6 +14,7 @@ export type DeltaPrimitive =
   | "binary"
   | "date"
   | "timestamp"
+  | "timestamp_ntz"
   | `decimal(${number},${number})`;
 
 export interface DeltaArrayType {
@@ -49,9 +50,10 @@ export type TableSchema = DeltaStructType;
 /** Characters Delta forbids in column names unless column mapping is on (it is not, at writer version 2). */
 const BAD_NAME = /[ ,;{}()\n\t=]/;
 
-/** Partition columns are limited to types whose Delta partition-value text DuckDB prints the same way. */
+/** Partition columns are limited to types whose Delta partition-value text we write and compare exactly. */
 const PARTITION_TYPES: ReadonlySet<DeltaType> = new Set([
   "string",
+  "timestamp",
   "long",
   "integer",
   "short",
@@ -124,6 +126,12 @@ export function checkTableDefinition(
     throw new InvalidTableConfigError(table, "a table needs at least one column");
   const seen = new Set<string>();
   for (const f of schema.fields) {
+    if (holdsNtz(f.type))
+      throw new UnsupportedTypeError(
+        f.name,
+        typeText(f.type),
+        "is a timestamp without time zone (Delta timestamp_ntz needs writer 7); cast it to TIMESTAMPTZ",
+      );
     if (f.name === "" || BAD_NAME.test(f.name))
       throw new InvalidTableConfigError(
         table,
@@ -147,7 +155,7 @@ export function checkTableDefinition(
     if (!PARTITION_TYPES.has(f.type))
       throw new InvalidTableConfigError(
         table,
-        `partition column ${JSON.stringify(p)} has type ${typeText(f.type)}; partition by string, integer, date or boolean`,
+        `partition column ${JSON.stringify(p)} has type ${typeText(f.type)}; partition by string, integer, date, timestamp or boolean`,
       );
   }
   if (partitionColumns.length === schema.fields.length)
@@ -155,4 +163,12 @@ export function checkTableDefinition(
       table,
       "every column is a partition column: the data files would be empty",
     );
+}
+
+/** Whether a type is or contains timestamp_ntz (a table feature new tables do not declare). */
+function holdsNtz(type: DeltaType): boolean {
+  if (typeof type === "string") return type === "timestamp_ntz";
+  if (type.type === "array") return holdsNtz(type.elementType);
+  if (type.type === "map") return holdsNtz(type.keyType) || holdsNtz(type.valueType);
+  return type.fields.some((f) => holdsNtz(f.type));
 }

@@ -1,6 +1,6 @@
 // A snapshot: the state of a table at one version, folded from a checkpoint and the commits after it. The fold
 // (SnapshotBuilder) is pure; loading the log is load-snapshot.ts.
-import { UnsupportedProtocolError, VersionNotFoundError } from "../errors.js";
+import { VersionNotFoundError } from "../errors.js";
 import {
   type Action,
   type AddAction,
@@ -11,8 +11,8 @@ import {
   type TxnAction,
 } from "./actions.js";
 import { deletionVectorId } from "./deletion-vectors/descriptor.js";
-import { unsupportedReaderFeatures } from "./deletion-vectors/table-features.js";
 import { parseSchemaString, type TableSchema } from "./schema.js";
+import { checkMappedSchema, checkReadable } from "./table-features.js";
 
 export interface Snapshot {
   /** The table's URL, for messages. */
@@ -76,16 +76,16 @@ export class SnapshotBuilder {
         `version ${version} has no protocol or metaData in its log`,
         { version },
       );
-    const unsupported = unsupportedReaderFeatures(this.protocol);
-    if (unsupported.length > 0)
-      throw new UnsupportedProtocolError(this.table, `reader features ${unsupported.join(", ")}`);
+    checkReadable(this.table, this.protocol, this.metadata);
+    const schema = parseSchemaString(this.metadata.schemaString, this.table);
+    checkMappedSchema(this.table, this.metadata, schema);
     return Object.freeze({
       table: this.table,
       version,
       timestamp,
       protocol: this.protocol,
       metadata: this.metadata,
-      schema: parseSchemaString(this.metadata.schemaString, this.table),
+      schema,
       partitionColumns: this.metadata.partitionColumns,
       files: new Map(this.files),
       tombstones: new Map(this.tombstones),

@@ -13,6 +13,7 @@ import { quoteIdent, tempName } from "../io/sql-text.js";
 import { writeDataFiles } from "../io/write-data-files.js";
 import { type Action, type AddAction, type PartitionValues, removeOf } from "../table/actions.js";
 import { partitionKey } from "../table/conflict.js";
+import { normalizedColumnsSql, partitionTypesOf } from "../table/partition-values.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { Table } from "../table/table.js";
 import { type BatchSource, countRows, type MaterializedBatch } from "./batch-source.js";
@@ -20,6 +21,7 @@ import { checkColumns } from "./check-batch.js";
 import { filesToFold } from "./fold-small-files.js";
 import { batchPartitions, candidateFiles } from "./prune-files.js";
 import { addedKeys, runWrite, type WriteOptions, type WritePlan, type WriteResult } from "./run-write.js";
+import { isAppendOnly } from "./table-rules.js";
 import { type AppendConfig, FOLD_DEFAULTS, type Txns } from "./writer-config.js";
 
 export const APPEND_MAX_ROWS_PER_FILE = 1_000_000;
@@ -50,9 +52,10 @@ export async function appendBatch(
         const columns = layout.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
         const key = [...new Set([...layout.partitionColumns, ...unique])].map(quoteIdent).join(", ");
         rows = tempName("unique");
+        const normalized = normalizedColumnsSql(layout.schema, layout.partitionColumns, quoteIdent);
         // Rows with one key are one record delivered several times: which one stays must not depend on order.
         await t.duckdb.run(
-          `CREATE TEMP TABLE ${rows} AS SELECT ${columns} FROM ${batch.name} ` +
+          `CREATE TEMP TABLE ${rows} AS SELECT ${columns} FROM (SELECT ${normalized} FROM ${batch.name}) AS __fx_n ` +
             `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY hash(${columns})) = 1`,
         );
         return [rows];
@@ -60,7 +63,11 @@ export async function appendBatch(
       plan: async (t, snapshot, batch) => {
         if (planned !== undefined) return planned;
         const reads = unique !== undefined;
-        const folding = (config.foldFilesAbove ?? FOLD_DEFAULTS.filesAbove) > 0 && snapshot.files.size > 0;
+        // Folding removes files (dataChange): not on an append-only table.
+        const folding =
+          (config.foldFilesAbove ?? FOLD_DEFAULTS.filesAbove) > 0 &&
+          snapshot.files.size > 0 &&
+          !isAppendOnly(snapshot);
         const partitions =
           reads || folding ? await exclusive(t.duckdb, () => batchPartitions(t, snapshot, rows)) : [];
         const fold = folding ? filesToFold(snapshot, partitions, config) : [];
@@ -104,14 +111,14 @@ async function planAppend(
 ): Promise<WritePlan> {
   const columns = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(", ");
   const pcols = snapshot.partitionColumns;
-  let sql = `SELECT ${columns} FROM ${batch.name}`;
+  let sql = `SELECT ${normalizedColumnsSql(snapshot.schema, pcols, quoteIdent)} FROM ${batch.name}`;
   const unique = config.uniqueKey;
   if (unique !== undefined && keys.known.length > 0) {
     const on = [...new Set([...pcols, ...unique])]
       .map((c) => `__fx_k.${quoteIdent(c)} IS NOT DISTINCT FROM __fx_b.${quoteIdent(c)}`)
       .join(" AND ");
     sql =
-      `SELECT ${columns} FROM ${batch.name} AS __fx_b WHERE NOT EXISTS ` +
+      `SELECT ${columns} FROM (${sql}) AS __fx_b WHERE NOT EXISTS ` +
       `(SELECT 1 FROM (${await filesSql(t, snapshot, keys.known)}) AS __fx_k WHERE ${on})`;
   }
   // A caller's table or rows is cheap to count (a query source is a view: counting would run it twice).
@@ -138,7 +145,11 @@ async function planAppend(
   return {
     actions,
     read: {
-      partitions: [...new Map(read.map((p) => [partitionKey(p, pcols), p])).values()],
+      partitions: [
+        ...new Map(
+          read.map((p) => [partitionKey(p, pcols, partitionTypesOf(snapshot.schema, pcols)), p]),
+        ).values(),
+      ],
     },
     operation: "WRITE",
     operationParameters: {

@@ -3,11 +3,12 @@
 // files or more, every file under `smallFileBytes`. Large files are compaction's (optimize) to merge. Pure.
 import type { AddAction, PartitionValues } from "../table/actions.js";
 import { partitionKey } from "../table/conflict.js";
+import { partitionTypesOf } from "../table/partition-values.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { FOLD_DEFAULTS, type WriterConfig } from "./writer-config.js";
 
 export function filesToFold(
-  snapshot: Pick<Snapshot, "files" | "partitionColumns">,
+  snapshot: Pick<Snapshot, "files" | "partitionColumns"> & Partial<Pick<Snapshot, "schema">>,
   partitions: readonly PartitionValues[],
   config: Pick<WriterConfig, "foldFilesAbove" | "smallFileBytes">,
 ): AddAction[] {
@@ -15,10 +16,11 @@ export function filesToFold(
   const small = config.smallFileBytes ?? FOLD_DEFAULTS.smallFileBytes;
   if (above <= 0 || partitions.length === 0) return [];
   const pcols = snapshot.partitionColumns;
-  const touched = new Set(partitions.map((p) => partitionKey(p, pcols)));
+  const types = snapshot.schema === undefined ? undefined : partitionTypesOf(snapshot.schema, pcols);
+  const touched = new Set(partitions.map((p) => partitionKey(p, pcols, types)));
   const byPartition = new Map<string, AddAction[]>();
   for (const add of snapshot.files.values()) {
-    const key = partitionKey(add.partitionValues, pcols);
+    const key = partitionKey(add.partitionValues, pcols, types);
     if (!touched.has(key)) continue;
     const list = byPartition.get(key);
     if (list === undefined) byPartition.set(key, [add]);

@@ -4,6 +4,7 @@
 // flagged row(s), so an older version arriving later cannot bring the children back. Exact duplicate deliveries
 // of a version are collapsed on the child key before anything else.
 import { quoteIdent, tempName } from "../io/sql-text.js";
+import { normalizedColumnsSql } from "../table/partition-values.js";
 import type { Table } from "../table/table.js";
 import { type BatchSource, countRows } from "./batch-source.js";
 import { checkColumns, checkLwwColumns, checkNoNulls } from "./check-batch.js";
@@ -48,7 +49,9 @@ export async function mergeExplodedBatch(
         ];
         deduped = tempName("dedup");
         await t.duckdb.run(
-          `CREATE TEMP TABLE ${deduped} AS SELECT ${columns} FROM ${batch.name} QUALIFY row_number() OVER (` +
+          `CREATE TEMP TABLE ${deduped} AS SELECT ${columns} FROM ` +
+            `(SELECT ${normalizedColumnsSql(snapshot.schema, snapshot.partitionColumns, quoteIdent)} FROM ${batch.name}) AS __fx_n ` +
+            `QUALIFY row_number() OVER (` +
             `PARTITION BY ${[...parent, ...versionOf, ...config.childKey.map(quoteIdent)].join(", ")} ` +
             `ORDER BY hash(${columns}) DESC) = 1`,
         );

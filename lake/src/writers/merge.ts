@@ -3,6 +3,7 @@
 // remaining ties so the result never depends on order. The batch is de-duplicated first (DuckDB's MERGE would
 // not reject duplicate keys). Tombstones stay as flagged rows, so a late older update cannot resurrect a row.
 import { quoteIdent, tempName } from "../io/sql-text.js";
+import { normalizedColumnsSql } from "../table/partition-values.js";
 import type { Table } from "../table/table.js";
 import { type BatchSource, countRows } from "./batch-source.js";
 import { checkColumns, checkLwwColumns, checkNoNulls } from "./check-batch.js";
@@ -42,7 +43,8 @@ export async function mergeBatch(
         rank = { key, order: [...lwwOrder(lww), `hash(${columns}) DESC`].join(", ") };
         deduped = tempName("dedup");
         await t.duckdb.run(
-          `CREATE TEMP TABLE ${deduped} AS SELECT ${columns} FROM ${batch.name} ` +
+          `CREATE TEMP TABLE ${deduped} AS SELECT ${columns} FROM ` +
+            `(SELECT ${normalizedColumnsSql(snapshot.schema, snapshot.partitionColumns, quoteIdent)} FROM ${batch.name}) AS __fx_n ` +
             `QUALIFY row_number() OVER (PARTITION BY ${rank.key} ORDER BY ${rank.order}) = 1`,
         );
         return [deduped];

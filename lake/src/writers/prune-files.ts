@@ -6,11 +6,18 @@ import { quoteIdent, quoteLiteral, tempName } from "../io/sql-text.js";
 import type { AddAction, PartitionValues } from "../table/actions.js";
 import { partitionKey } from "../table/conflict.js";
 import { duckdbTypeOf } from "../table/duckdb-types.js";
+import { canonicalPartitionValue, partitionTypesOf, partitionValueSql } from "../table/partition-values.js";
 import type { Snapshot } from "../table/snapshot.js";
 import type { Table } from "../table/table.js";
 import { dropTemp } from "./batch-source.js";
 
-/** The distinct partitions of a batch table, as Delta partition values. Runs inside exclusive(). */
+/** The partition value text of each of the batch's partition columns, as the writer serializes it. */
+function partitionTextSql(snapshot: Snapshot): string[] {
+  const types = partitionTypesOf(snapshot.schema, snapshot.partitionColumns);
+  return snapshot.partitionColumns.map((c) => partitionValueSql(quoteIdent(c), types.get(c) ?? "string"));
+}
+
+/** The distinct partitions of a batch table, as Delta partition values (canonical). Runs inside exclusive(). */
 export async function batchPartitions(
   table: Table,
   snapshot: Snapshot,
@@ -19,7 +26,7 @@ export async function batchPartitions(
   const pcols = snapshot.partitionColumns;
   if (pcols.length === 0) return [{}];
   const reader = await table.duckdb.runAndReadAll(
-    `SELECT DISTINCT ${pcols.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(", ")} FROM ${batch}`,
+    `SELECT DISTINCT ${partitionTextSql(snapshot).join(", ")} FROM ${batch}`,
   );
   return reader
     .getRows()
@@ -35,9 +42,10 @@ export async function candidateFiles(
   keyColumns: readonly string[],
 ): Promise<AddAction[]> {
   const pcols = snapshot.partitionColumns;
-  const wanted = new Set(partitions.map((p) => partitionKey(p, pcols)));
+  const ptypes = partitionTypesOf(snapshot.schema, pcols);
+  const wanted = new Set(partitions.map((p) => partitionKey(p, pcols, ptypes)));
   const inPartitions = [...snapshot.files.values()].filter((a) =>
-    wanted.has(partitionKey(a.partitionValues, pcols)),
+    wanted.has(partitionKey(a.partitionValues, pcols, ptypes)),
   );
   if (inPartitions.length === 0) return [];
   const files = tempName("files");
@@ -48,13 +56,18 @@ export async function candidateFiles(
     Object.fromEntries([
       ["i", i],
       ["stats", a.stats ?? null],
-      ...pcols.map((c, j) => [`p${j}`, a.partitionValues[c] ?? null]),
+      ...pcols.map((c, j) => [`p${j}`, canonicalPartitionValue(a.partitionValues[c], ptypes.get(c))]),
     ]),
   );
   const types = new Map(snapshot.schema.fields.map((f) => [f.name, duckdbTypeOf(f.type)]));
   // The bounds are parsed once per file into typed columns (not once per file and batch key in the join).
-  const bound = (side: string, c: string) =>
-    `TRY_CAST(json_extract_string(r.stats, ${quoteLiteral(`$.${side}.${JSON.stringify(c)}`)}) AS ${types.get(c)})`;
+  const kinds = new Map(snapshot.schema.fields.map((f) => [f.name, f.type]));
+  const bound = (side: string, c: string) => {
+    const value = `TRY_CAST(json_extract_string(r.stats, ${quoteLiteral(`$.${side}.${JSON.stringify(c)}`)}) AS ${types.get(c)})`;
+    // Timestamp statistics are truncated to milliseconds (Spark, delta-rs): the true maximum may be up to 1 ms on.
+    const ts = kinds.get(c) === "timestamp" || kinds.get(c) === "timestamp_ntz";
+    return ts && side === "maxValues" ? `(${value} + INTERVAL 1 MILLISECOND)` : value;
+  };
   const bounds = keyColumns.flatMap((c, k) => [
     `${bound("minValues", c)} AS __fx_min${k}`,
     `${bound("maxValues", c)} AS __fx_max${k}`,
@@ -71,7 +84,7 @@ export async function candidateFiles(
       `(f.__fx_max${k} IS NULL OR k.${quoteIdent(c)} <= f.__fx_max${k})`,
     ]);
     const keys =
-      `SELECT DISTINCT ${[...pcols.map((c, i) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(`__fx_p${i}`)}`), ...keyColumns.map(quoteIdent)].join(", ")} ` +
+      `SELECT DISTINCT ${[...partitionTextSql(snapshot).map((e, i) => `${e} AS ${quoteIdent(`__fx_p${i}`)}`), ...keyColumns.map(quoteIdent)].join(", ")} ` +
       `FROM ${batch}`;
     const reader = await table.duckdb.runAndReadAll(
       `SELECT DISTINCT f.i FROM ${files} f JOIN (${keys}) k ON ${on.length > 0 ? on.join(" AND ") : "true"}` +

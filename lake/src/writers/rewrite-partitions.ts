@@ -16,6 +16,7 @@ import { filesToFold } from "./fold-small-files.js";
 import { deletionVectorActions, planDeletionVectors } from "./plan-deletion-vectors.js";
 import { batchPartitions, candidateFiles } from "./prune-files.js";
 import { addedKeys, type WritePlan } from "./run-write.js";
+import { isAppendOnly } from "./table-rules.js";
 import type { MergeConfig, MergeExplodedConfig } from "./writer-config.js";
 
 export const MERGE_MAX_ROWS_PER_FILE = 1_000_000;
@@ -62,7 +63,7 @@ export async function planRewrite(
     const partitions = await batchPartitions(table, snapshot, batch);
     const byKey = await candidateFiles(table, snapshot, partitions, batch, spec.keyColumns);
     // Small files of crowded partitions are read and rewritten too, whether or not they lose a row.
-    const fold = filesToFold(snapshot, partitions, config);
+    const fold = isAppendOnly(snapshot) ? [] : filesToFold(snapshot, partitions, config);
     const seen = new Set(byKey.map((a) => a.path));
     const candidates = [...byKey, ...fold.filter((a) => !seen.has(a.path))];
     const { sql: existing } = await scanFiles(table, snapshot, candidates, {

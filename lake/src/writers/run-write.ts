@@ -1,15 +1,18 @@
 // The loop every writer shares: skip a batch whose txns are all committed already (one only partly committed is
 // refused, see committed-txns.ts), create the table on first write, check the batch against the schema, plan
 // against the latest snapshot, commit (with every txn in the one commit), and on a CommitConflictError drop the
-// plan's files and plan again from the new snapshot. Nothing is committed for a batch that fails a check.
+// plan's files and plan again from the new snapshot, with backoff, within a time budget (core's retry helper).
+// Nothing is committed for a batch that fails a check (schema, table features, constraints, appendOnly).
 // Writers only reach `_delta_log/` through commit().
+
+import { RetryExhausted, retryWithinBudget } from "@facsimile/core";
 import {
   CommitConflictError,
   InvalidTableConfigError,
   SchemaMismatchError,
   TableNotFoundError,
-  UnsupportedProtocolError,
 } from "../errors.js";
+import { icebergEnabled } from "../iceberg/write-iceberg-metadata.js";
 import { exclusive } from "../io/exclusive.js";
 import { type Action, decodeDataPath } from "../table/actions.js";
 import { commit } from "../table/commit.js";
@@ -17,22 +20,34 @@ import type { ReadSet } from "../table/conflict.js";
 import { createTable } from "../table/create-table.js";
 import { enableDeletionVectors } from "../table/deletion-vectors/enable-deletion-vectors.js";
 import { deletionVectorKey } from "../table/deletion-vectors/read-deletion-vector.js";
-import { unsupportedWriterFeatures } from "../table/deletion-vectors/table-features.js";
 import { schemaOfColumns } from "../table/duckdb-types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
+import { partitionTypesOf } from "../table/partition-values.js";
 import { checkTableDefinition, schemaDifferences } from "../table/schema.js";
 import type { Snapshot } from "../table/snapshot.js";
 import { type Table, tableKey } from "../table/table.js";
+import { checkWritable as checkTableFeatures } from "../table/table-features.js";
 import { type BatchSource, dropTemp, type MaterializedBatch, materializeBatch } from "./batch-source.js";
 import { committedTxns } from "./committed-txns.js";
+import { checkAppendOnly, checkConstraints } from "./table-rules.js";
 import { checkTxns, type Txn, type Txns, type WriterConfig } from "./writer-config.js";
 
 export interface WriteOptions {
-  /** Plans tried before a CommitConflictError is passed on (each after a logical conflict). */
+  /** At most this many plans (each after a logical conflict) before the CommitConflictError is passed on. */
   readonly maxPlans: number;
+  /** Time for planning again after conflicts (other writers, other engines); then the conflict is passed on. */
+  readonly planBudgetMs: number;
+  /** Backoff between plans: doubles from the initial wait up to the maximum, jittered. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
 }
 
-export const WRITE_DEFAULTS: Readonly<WriteOptions> = Object.freeze({ maxPlans: 20 });
+export const WRITE_DEFAULTS: Readonly<WriteOptions> = Object.freeze({
+  maxPlans: Number.POSITIVE_INFINITY,
+  planBudgetMs: 120_000,
+  initialBackoffMs: 25,
+  maxBackoffMs: 2_000,
+});
 
 export interface WriteResult {
   /** "skipped": every txn (appId, version) was already committed; nothing was written. */
@@ -88,7 +103,7 @@ export async function runWrite(
   steps: WriterSteps,
   options: Partial<WriteOptions> = {},
 ): Promise<WriteResult> {
-  const { maxPlans } = { ...WRITE_DEFAULTS, ...options };
+  const opts = { ...WRITE_DEFAULTS, ...options };
   const txnsOfWrite = checkTxns(table.url, txns);
   return exclusive(table.duckdb, async () => {
     let snapshot = await loadSnapshot(table).catch((err: unknown) => {
@@ -114,43 +129,55 @@ export async function runWrite(
       }
       temps.push(...(await steps.prepare(table, layout, batch)));
       // Created only now, so that a batch or configuration refused above leaves no table behind.
-      snapshot ??= await createTable(table, { ...layout, deletionVectors: config.deletionVectors === true });
+      snapshot ??= await createTable(table, {
+        ...layout,
+        deletionVectors: config.deletionVectors === true,
+        ...(config.tableProperties === undefined ? {} : { configuration: config.tableProperties }),
+      });
       checkWritable(table, snapshot, config);
       if (config.deletionVectors === true) snapshot = await enableDeletionVectors(table, snapshot);
-      let lastConflict: CommitConflictError | undefined;
+      await checkConstraints(table, snapshot, batch.name);
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
       let uncommitted: readonly string[] = [];
       const discard = async (): Promise<void> => {
         for (const key of uncommitted) await table.store.delete(key).catch(() => undefined);
       };
-      for (let planNo = 1; planNo <= maxPlans; planNo++) {
+      let planNo = 0;
+      let conflicted = false;
+      let latest: Snapshot = snapshot;
+      const attempt = async (): Promise<WriteResult> => {
+        planNo++;
+        conflicted = false;
         if (planNo > 1) {
-          snapshot = await loadSnapshot(table);
-          let state: "all" | "none";
-          try {
-            state = committedTxns(table.url, snapshot, txnsOfWrite);
-          } catch (err) {
-            await discard();
-            throw err;
-          }
+          latest = await loadSnapshot(table);
+          const state = committedTxns(table.url, latest, txnsOfWrite);
           if (state === "all") {
             await discard();
-            return skipped(snapshot.version, planNo, rowsInBatch);
+            return skipped(latest.version, planNo, rowsInBatch);
           }
         }
-        const plan = await steps.plan(table, snapshot, batch);
+        const plan = await steps.plan(table, latest, batch);
         rowsInBatch = plan.rowsInBatch;
+        try {
+          checkAppendOnly(table, latest, plan.actions);
+        } catch (err) {
+          for (const key of [...plan.disposable, ...addedKeys(table, plan.actions)])
+            await table.store.delete(key).catch(() => undefined);
+          throw err;
+        }
         const now = Date.now();
         const actions: Action[] = [
           ...plan.actions,
           ...txnsOfWrite.map((t) => ({ txn: { appId: t.appId, version: t.version, lastUpdated: now } })),
         ];
         try {
-          const result = await commit(table, snapshot.version, actions, {
+          const result = await commit(table, latest.version, actions, {
             operation: plan.operation,
             operationParameters: plan.operationParameters,
             read: plan.read,
-            partitionColumns: snapshot.partitionColumns,
+            partitionColumns: latest.partitionColumns,
+            partitionTypes: partitionTypesOf(latest.schema, latest.partitionColumns),
+            icebergMetadata: icebergEnabled(latest),
             info: { ...txnInfo(txnsOfWrite), writer: config.kind },
           });
           return {
@@ -159,13 +186,25 @@ export async function runWrite(
           };
         } catch (err) {
           if (!(err instanceof CommitConflictError)) throw err;
-          lastConflict = err;
+          conflicted = true;
           for (const key of plan.disposable) await table.store.delete(key).catch(() => undefined);
           uncommitted = addedKeys(table, plan.actions);
+          throw err;
         }
+      };
+      // Another writer (ours or another engine's) committed in between: plan again from its snapshot, with
+      // backoff, until the time budget (or maxPlans) is spent. Only commit conflicts are retried here.
+      try {
+        return await retryWithinBudget(attempt, {
+          budgetMs: opts.planBudgetMs,
+          initialBackoffMs: opts.initialBackoffMs,
+          maxBackoffMs: opts.maxBackoffMs,
+          stop: () => !conflicted || planNo >= opts.maxPlans,
+        });
+      } catch (err) {
+        await discard();
+        throw err instanceof RetryExhausted ? err.cause : err;
       }
-      await discard();
-      throw lastConflict ?? new CommitConflictError(table.url, "attempts-exhausted", "no plan was made");
     } finally {
       await dropTemp(table, ...temps);
       await batch.drop();
@@ -181,9 +220,7 @@ function txnInfo(txns: readonly Txn[]): Record<string, unknown> {
 }
 
 function checkWritable(table: Table, snapshot: Snapshot, config: WriterConfig): void {
-  const unsupported = unsupportedWriterFeatures(snapshot.protocol);
-  if (unsupported.length > 0)
-    throw new UnsupportedProtocolError(table.url, `writer features ${unsupported.join(", ")}`);
+  checkTableFeatures(table.url, snapshot.protocol, snapshot.metadata, snapshot.schema);
   const wanted = config.partitionColumns;
   if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(snapshot.partitionColumns))
     throw new InvalidTableConfigError(

@@ -41,6 +41,11 @@ interface CommonConfig {
   /** Files at least this large are never folded by a write (compaction's job). Default FOLD_DEFAULTS.smallFileBytes. */
   readonly smallFileBytes?: number;
   /**
+   * Table properties (metaData.configuration) set when the writer creates the table, e.g. `delta.appendOnly`,
+   * `delta.constraints.<name>`, or `facsimile.iceberg.enabled` for Iceberg metadata beside the Delta log.
+   */
+  readonly tableProperties?: Readonly<Record<string, string>>;
+  /**
    * Deletion vectors: the writer creates the table with them (reader 3 / writer 7, `delta.enableDeletionVectors`)
    * or upgrades an existing table's protocol once, and merges then mark the rows they replace in a deletion
    * vector instead of rewriting the file, writing only the new rows. Default false: the table stays reader 1 /
