@@ -86,8 +86,16 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
   if (!["all", "append", "merge"].includes(o.stages))
     throw new IngestConfigError(`stages must be all, append or merge, got ${JSON.stringify(o.stages)}`);
 
+  // A pointer at another region's offloads (`regions/<r>/offload/…`) whose object is gone (its workspace moved
+  // here and the old region's copy was deleted) is looked up under this region's offloads: a migration copies
+  // them here first.
+  const ownOffloads = `$1${regionLayout.offload(region)}/`;
+  const relocateOffload = (key: string): string | undefined => {
+    const moved = key.replace(/(^|\/)regions\/[^/]+\/offload\//, ownOffloads);
+    return moved === key ? undefined : moved;
+  };
   const decoder = createRecordDecoder(
-    { registry, store: deps.offloadStore ?? deps.store },
+    { registry, store: deps.offloadStore ?? deps.store, relocateOffload },
     { decodeValue: false },
   );
   const cache = new SinkVersionCache({ maxRecords: o.cacheMaxRecords });
