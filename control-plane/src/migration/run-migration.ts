@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import { loadSnapshot, openTable, regionLayout } from "@facsimile/lake";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
-import { executeErasure, mergedThrough } from "../erasure/execute-erasure.js";
+import { executeErasure, mergedThrough, type RunMerge } from "../erasure/execute-erasure.js";
 import { joinKey, listLakeTables } from "../erasure/lake-tables.js";
 import { planErasure } from "../erasure/plan-erasure.js";
 import { MigrationError, MigrationInterruptedError, WorkspaceNotFoundError } from "../errors.js";
@@ -29,6 +29,8 @@ export interface MigrateDeps extends CopyDeps {
   readonly jobs: JobStore;
   readonly onProgress?: (job: MigrationJob) => void;
   readonly clock?: () => number;
+  /** Runs a region's pending merge when no worker does it within mergeWaitMs (else the step fails, resumable). */
+  readonly runMerge?: RunMerge;
 }
 
 export interface MigrateOptions {
@@ -286,6 +288,10 @@ async function waitForMerge(deps: MigrateDeps, region: string, timeoutMs: number
     .map((t) => t.name);
   const deadline = Date.now() + timeoutMs;
   while ((await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, region, targets)) < head) {
+    if (Date.now() > deadline && deps.runMerge !== undefined) {
+      await deps.runMerge(region);
+      if ((await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, region, targets)) >= head) return;
+    }
     if (Date.now() > deadline)
       throw new MigrationError(
         `the merge of ${region} did not reach sink version ${head} within ${timeoutMs} ms: is its ingest running?`,
@@ -307,7 +313,8 @@ async function removeFromRegion(
   const offloads = [{ store: deps.store, prefix: joinKey(deps.lakeRoot, regionLayout.offload(region)) }];
   const planDeps = { store: deps.store, lakeRoot: deps.lakeRoot, duckdb: deps.duckdb, offloads };
   const plan = await planErasure(planDeps, { workspaceId }, [region]);
-  const done = await executeErasure({ ...planDeps, mergeWaitMs }, plan, async (t) => {
+  const run = deps.runMerge === undefined ? {} : { runMerge: deps.runMerge };
+  const done = await executeErasure({ ...planDeps, mergeWaitMs, ...run }, plan, async (t) => {
     const again = await planErasure(planDeps, { workspaceId }, [t.region]);
     return again.tables.find((x) => x.path === t.path) ?? { ...t, files: [] };
   });
