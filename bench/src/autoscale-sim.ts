@@ -15,8 +15,8 @@ import {
   planScale,
   type ScaleState,
 } from "@facsimile/autoscale";
-import { measureWorkerRate } from "./measure-worker-rate.js";
 import { type Decider, type SimOptions, type SimResult, simulate } from "./autoscale-sim-model.js";
+import { measureWorkerRate } from "./measure-worker-rate.js";
 import type { BenchReport } from "./report.js";
 
 const SWEEP = [10, 100, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];

@@ -100,7 +100,7 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     let out = "";
     const take = (b: Buffer): void => {
       out += b.toString();
-      if (killAt !== undefined && killAt.test(out)) child.kill("SIGKILL");
+      if (killAt?.test(out)) child.kill("SIGKILL");
     };
     child.stdout.on("data", take);
     child.stderr.on("data", take);
