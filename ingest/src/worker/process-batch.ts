@@ -67,6 +67,7 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
   const effects = await routeSideEffects(deps.transport, region, plan, deps.clock());
   for (const d of plan.deadLetters) metrics.deadLetters.inc({ region, reason: d.reason });
   for (const [to, n] of effects.rerouted) metrics.rerouted.inc({ region, to }, n);
+  for (const [to, n] of effects.replicated) metrics.replicated.inc({ region, to }, n);
   const drops = new Map<DropReason, number>();
   for (const d of plan.drops) drops.set(d.reason, (drops.get(d.reason) ?? 0) + 1);
   for (const [, n] of effects.unroutable) drops.set("wrong_region", (drops.get("wrong_region") ?? 0) + n);
