@@ -202,11 +202,21 @@ async function verifyErasure(
   };
 }
 
-/** The producer's default offload prefix and each region's (regions/<r>/offload), in the lake's store. */
+/**
+ * The producer's default offload prefix and each region's (regions/<r>/offload), in the lake's store, and each
+ * region's dead letters' payloads (regions/<r>/dead-letters: the DLQ messages only reference them).
+ */
 async function defaultOffloads(store: ObjectStore, root: string): Promise<OffloadLocation[]> {
   const regions = [...new Set((await listLakeTables(store, root)).map((t) => t.region))];
-  return ["offload", ...regions.map((r) => regionLayout.offload(r))].map((p) => ({
-    store,
-    prefix: joinKey(root, p),
-  }));
+  return [
+    ...["offload", ...regions.map((r) => regionLayout.offload(r))].map((p) => ({
+      store,
+      prefix: joinKey(root, p),
+    })),
+    ...regions.map((r) => ({
+      store,
+      prefix: joinKey(root, regionLayout.deadLetters(r)),
+      kind: "dead-letters" as const,
+    })),
+  ];
 }

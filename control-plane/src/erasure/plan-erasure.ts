@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/object-store";
+import { decodeRecord } from "@facsimile/protocol";
 import { type LakeTable, listLakeTables } from "./lake-tables.js";
 
 export interface ErasureSubject {
@@ -28,6 +29,11 @@ export interface OffloadLocation {
   readonly store: ObjectStore;
   /** Key prefix of offloaded payloads in the store (the producer's offloadPrefix), e.g. "offload". */
   readonly prefix: string;
+  /**
+   * "offload" (default): entity payloads named by their sha256; "dead-letters": dead letters' original record bytes
+   * (ingest's `regions/<r>/dead-letters`), matched to a resource by decoding each record.
+   */
+  readonly kind?: "offload" | "dead-letters";
 }
 
 export interface FileErasure {
@@ -149,6 +155,15 @@ export async function planErasure(
     for (const o of deps.offloads) {
       const keys: string[] = [];
       let bytes = 0;
+      if (o.kind === "dead-letters") {
+        for await (const info of o.store.list(`${o.prefix.replace(/\/+$/, "")}/${subject.workspaceId}/`))
+          if (recordResource(await o.store.get(info.key)) === subject.resourceAri) {
+            keys.push(info.key);
+            bytes += info.size;
+          }
+        offloads.push({ store: o.store.url, keys, bytes });
+        continue;
+      }
       for (const sha of shas) {
         const key = `${o.prefix.replace(/\/+$/, "")}/${subject.workspaceId}/${sha.slice(0, 2)}/${sha}`;
         const info = await o.store.head(key);
@@ -207,4 +222,13 @@ async function resourceOffloadShas(
     }
   }
   return [...mine].filter((sha) => !shared.has(sha)).sort();
+}
+
+/** The resource ARI of a dead letter's record bytes (undefined when they do not decode). */
+function recordResource(bytes: Uint8Array): string | undefined {
+  try {
+    return decodeRecord(bytes).resourceAri;
+  } catch {
+    return undefined;
+  }
 }

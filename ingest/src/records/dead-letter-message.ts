@@ -13,6 +13,10 @@ export const DLQ_HEADERS = Object.freeze({
   source: "x-facsimile-dlq-source",
   /** ISO time the worker dead-lettered it. */
   time: "x-facsimile-dlq-time",
+  /** With payloads in the object store: the URI of the original bytes (the message value is then empty). */
+  payload: "x-facsimile-dlq-payload",
+  payloadSha256: "x-facsimile-dlq-payload-sha256",
+  payloadBytes: "x-facsimile-dlq-payload-bytes",
 });
 
 /** Header set on a message re-routed to another region's topic: the region it was first consumed in. */

@@ -7,7 +7,7 @@
 import { type OutgoingMessage, recordsTopic, type Transport } from "@facsimile/bus";
 import type { BatchPlan, Reroute } from "./classify-messages.js";
 import { replicaMessage, rerouteMessage } from "./dead-letter-message.js";
-import { writeDeadLetters } from "./write-dead-letters.js";
+import { type DeadLetterPayloads, writeDeadLetters } from "./write-dead-letters.js";
 
 export interface SideEffectResult {
   readonly deadLetters: number;
@@ -24,10 +24,14 @@ export async function routeSideEffects(
   region: string,
   plan: Pick<BatchPlan, "deadLetters" | "reroutes" | "replicas">,
   now: number,
+  payloads?: DeadLetterPayloads,
 ): Promise<SideEffectResult> {
-  await writeDeadLetters(transport, region, plan.deadLetters, now);
+  await writeDeadLetters(transport, region, plan.deadLetters, now, payloads);
   const unroutable = new Map<string, number>();
-  const send = async (list: readonly Reroute[], make: typeof rerouteMessage): Promise<Map<string, number>> => {
+  const send = async (
+    list: readonly Reroute[],
+    make: typeof rerouteMessage,
+  ): Promise<Map<string, number>> => {
     const byRegion = new Map<string, OutgoingMessage[]>();
     for (const r of list) {
       const messages = byRegion.get(r.region);

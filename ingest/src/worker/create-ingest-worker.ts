@@ -94,6 +94,10 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
     const moved = key.replace(/(^|\/)regions\/[^/]+\/offload\//, ownOffloads);
     return moved === key ? undefined : moved;
   };
+  const deadLetterPayloads =
+    o.deadLetterPayloads === "store"
+      ? { store: deps.store, prefix: at(regionLayout.deadLetters(region)) }
+      : undefined;
   const decoder = createRecordDecoder(
     { registry, store: deps.offloadStore ?? deps.store, relocateOffload },
     { decodeValue: false },
@@ -172,6 +176,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             targets,
             appId: mergeAppId(sinkPath),
             directory: deps.directory,
+            deadLetterPayloads,
             cache,
             metrics,
             logger,
@@ -211,6 +216,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             unknownWorkspace: o.unknownWorkspace,
             decodeConcurrency: o.decodeConcurrency,
           },
+          ...(deadLetterPayloads === undefined ? {} : { deadLetterPayloads }),
           onSinkCommit: (commit: SinkCommit) => {
             if (commit.status !== "committed") return;
             cache.put(commit.version, commit.records.map(sinkRecordOf));
