@@ -98,6 +98,8 @@ describe.each(["embedded", "kafka+minio"] as const)("erasure (%s)", (backend) =>
       workspaces: 3,
       issuesPerWorkspace: 6,
       largeShare: 0.5,
+      // Just above the 64 KiB offload threshold: offloaded, without moving megabytes through S3.
+      largeBytes: 70 * 1024,
     });
     expect(workload.offloads.some((o) => o.key.startsWith(`offload/${W}/`))).toBe(true);
     await publishWorkload(transport, store, region, workload);

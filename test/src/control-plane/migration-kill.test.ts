@@ -126,6 +126,8 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
       workspaces: 2,
       issuesPerWorkspace: 6,
       largeShare: 0.5,
+      // Just above the 64 KiB offload threshold: offloaded, without moving megabytes through S3.
+      largeBytes: 70 * 1024,
       offloadPrefix: regionLayout.offload("eu"),
     });
     await publishWorkload(transport, store, "eu", workload);

@@ -75,6 +75,8 @@ describe("region sets (embedded)", () => {
       workspaces: 2,
       issuesPerWorkspace: 6,
       largeShare: 0.5,
+      // Just above the 64 KiB offload threshold: offloaded, without moving megabytes through S3.
+      largeBytes: 70 * 1024,
       offloadPrefix: regionLayout.offload(eu),
     });
     for (const o of workload.offloads) await store.put(o.key, o.bytes);
