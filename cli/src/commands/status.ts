@@ -51,7 +51,7 @@ const OPTIONS = {
 } as const;
 
 const command: CliCommand = {
-  summary: "per region: workers, lag, freshness p50/p99, dead letters (from the workers' metrics)",
+  summary: "per region: workers, lag, freshness p50/p99, dead letters, jobs in flight",
   usage,
   async run(args, io) {
     const values = parseCommandFlags(args, OPTIONS, usage, io);
