@@ -4,6 +4,7 @@
 //   - Merge of a batch (default 100k rows) into a big table (default 10M rows, 1,000 workspace partitions): the
 //     time against DuckDB's own MERGE INTO on an in-memory table holding the same rows (the baseline), and the
 //     bytes our copy-on-write rewrote against a full rewrite of the table.
+// The merge uses deletion vectors unless --copy-on-write is given (then every file losing a row is rewritten).
 // Sizes come from argv (--rows, --workspaces, --batch, --max-rows-per-file, --hot, --threads, --dir) or the
 // environment (LAKE_BENCH_ROWS, ...). A program, not a test: it prints figures and asserts nothing.
 // Run: `npx tsc -b bench && node bench/dist/lake-merge.js [--rows 1000000]`, or `node bench/dist/index.js lake-merge`
@@ -30,6 +31,8 @@ export interface LakeBenchOptions {
   readonly threads: number;
   /** Working directory (a temp directory by default); deleted at the end. */
   readonly dir: string | undefined;
+  /** Merge with deletion vectors (false: copy-on-write, every file losing a row is rewritten). */
+  readonly deletionVectors: boolean;
 }
 
 export const LAKE_BENCH_DEFAULTS: Readonly<LakeBenchOptions> = Object.freeze({
@@ -40,6 +43,7 @@ export const LAKE_BENCH_DEFAULTS: Readonly<LakeBenchOptions> = Object.freeze({
   hot: 0.1,
   threads: 2,
   dir: undefined,
+  deletionVectors: true,
 });
 
 export interface LakeBenchResult {
@@ -58,6 +62,8 @@ export interface LakeBenchResult {
   readonly bytesRewritten: number;
   readonly bytesWritten: number;
   readonly filesRewritten: number;
+  /** Files kept in place with a new deletion vector. */
+  readonly filesMarked: number;
   readonly mergeRowsWritten: number;
 }
 
@@ -166,12 +172,29 @@ export async function benchLake(options: Partial<LakeBenchOptions> = {}): Promis
     const [merged, mergeSeconds] = await timed(() =>
       mergeBatch(
         table,
-        { kind: "merge", primaryKey: ["id"], partitionColumns: ["ws"], maxRowsPerFile: o.maxRowsPerFile },
+        {
+          kind: "merge",
+          primaryKey: ["id"],
+          partitionColumns: ["ws"],
+          maxRowsPerFile: o.maxRowsPerFile,
+          deletionVectors: o.deletionVectors,
+        },
         { table: "bench_batch" },
         { appId: "bench-merge", version: 0 },
       ),
     );
     log(`our Merge of ${o.batch} rows: ${mergeSeconds.toFixed(1)} s`);
+    // Removed files whose path stays live only got a deletion vector; the others were rewritten.
+    const after = await loadSnapshot(table);
+    let filesRewritten = 0;
+    let filesMarked = 0;
+    let bytesRewritten = 0;
+    for (const [path, a] of before.files)
+      if (!after.files.has(path)) {
+        filesRewritten++;
+        bytesRewritten += a.size;
+      } else if (after.files.get(path)?.deletionVector?.pathOrInlineDv !== a.deletionVector?.pathOrInlineDv)
+        filesMarked++;
     // Baseline for Merge: DuckDB's MERGE INTO on an in-memory table with the same rows (deduplicated batch, the
     // same LWW condition), timed without loading the table.
     await conn.run(`CREATE TABLE target AS ${tableSql(o.rows, o.workspaces)}`);
@@ -201,9 +224,10 @@ export async function benchLake(options: Partial<LakeBenchOptions> = {}): Promis
       duckdbMergeSeconds,
       tableBytes,
       tableFiles: before.files.size,
-      bytesRewritten: merged.bytesRemoved,
+      bytesRewritten,
       bytesWritten: merged.bytesAdded,
-      filesRewritten: merged.filesRemoved,
+      filesRewritten,
+      filesMarked,
       mergeRowsWritten: merged.rowsWritten,
     };
   } finally {
@@ -223,6 +247,7 @@ function optionsFromArgs(argv: readonly string[]): Partial<LakeBenchOptions> {
       hot: { type: "string" },
       threads: { type: "string" },
       dir: { type: "string" },
+      "copy-on-write": { type: "boolean" },
       json: { type: "boolean" },
     },
   });
@@ -236,6 +261,7 @@ function optionsFromArgs(argv: readonly string[]): Partial<LakeBenchOptions> {
     hot: num(values.hot ?? env.LAKE_BENCH_HOT),
     threads: num(values.threads ?? env.LAKE_BENCH_THREADS),
     dir: values.dir ?? env.LAKE_BENCH_DIR,
+    deletionVectors: values["copy-on-write"] === true ? false : undefined,
   };
   return Object.fromEntries(Object.entries(pick).filter(([, v]) => v !== undefined));
 }
@@ -245,7 +271,8 @@ export default async function main(argv: readonly string[] = []): Promise<BenchR
   const options = { ...LAKE_BENCH_DEFAULTS, ...optionsFromArgs(argv) };
   console.log(
     `lake bench: ${options.rows} rows, ${options.workspaces} workspaces, batch ${options.batch}, ` +
-      `files of ${options.maxRowsPerFile} rows, updates on the newest ${options.hot * 100}% of keys, ${options.threads} threads`,
+      `files of ${options.maxRowsPerFile} rows, updates on the newest ${options.hot * 100}% of keys, ${options.threads} threads, ` +
+      (options.deletionVectors ? "deletion vectors" : "copy-on-write"),
   );
   const r = await benchLake(options);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
@@ -281,7 +308,8 @@ export default async function main(argv: readonly string[] = []): Promise<BenchR
   const text = [
     ...figures.map((f) => figureLine(f, 40)),
     `  the merge rewrote ${r.filesRewritten} of ${r.tableFiles} files, ${mb(r.bytesRewritten)} of ${mb(r.tableBytes)} ` +
-      `(${(r.bytesRewritten / r.tableBytes).toFixed(3)} of a full rewrite), wrote ${mb(r.bytesWritten)}`,
+      `(${(r.bytesRewritten / r.tableBytes).toFixed(3)} of a full rewrite), marked ${r.filesMarked} with deletion vectors, ` +
+      `wrote ${mb(r.bytesWritten)} of data files`,
   ].join("\n");
   return {
     bench: "lake-merge",

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reads a Delta table with delta-rs (the `deltalake` package), an implementation independent of ours, and
-prints it for interoperability tests. Read-only: it must never write to or repair the table it reads.
+prints it for interoperability tests (through delta-rs' DataFusion scan for tables with deletion vectors, which
+its pyarrow dataset path refuses). Read-only: it must never write to or repair the table it reads.
 
 Output (stdout), one JSON document per line:
   line 1: {"version": N, "partitionColumns": [...], "schema": [{"name", "type", "nullable"}...],
@@ -26,7 +27,7 @@ import os
 import sys
 
 import pyarrow as pa
-from deltalake import DeltaTable
+from deltalake import DeltaTable, QueryBuilder
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -93,11 +94,16 @@ def main() -> None:
         storage_options=storage_options(args.uri, args.storage_option) or None,
     )
     columns = [c for c in args.columns.split(",") if c] or None
-    data = table.to_pyarrow_table(columns=columns)
+    protocol = table.protocol()
+    if "deletionVectors" in (protocol.reader_features or []):
+        # The pyarrow dataset path refuses deletion vectors; delta-rs' DataFusion scan applies them.
+        select = ", ".join('"' + c.replace('"', '""') + '"' for c in columns) if columns else "*"
+        data = pa.table(QueryBuilder().register("t", table).execute(f"SELECT {select} FROM t").read_all())
+    else:
+        data = table.to_pyarrow_table(columns=columns)
     order_by = [c for c in args.order_by.split(",") if c]
     if order_by:
         data = data.sort_by([(c, "ascending") for c in order_by])
-    protocol = table.protocol()
     header = {
         "version": table.version(),
         "partitionColumns": table.metadata().partition_columns,

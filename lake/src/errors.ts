@@ -74,6 +74,18 @@ export class LogCorruptError extends LakeError {
   }
 }
 
+/** A deletion vector named by the log cannot be read or does not match its descriptor. Names the data file. */
+export class DeletionVectorError extends LakeError {
+  constructor(table: string, dataPath: string, detail: string, options: LakeErrorOptions = {}) {
+    super(
+      "DELETION_VECTOR_CORRUPT",
+      `the deletion vector of ${dataPath} in table ${table} is unreadable: ${detail}; ` +
+        "restore the deletion vector file or read the table as of an earlier version",
+      { ...options, context: { table, dataPath, ...options.context } },
+    );
+  }
+}
+
 /** The log has a hole: a version between the checkpoint and the latest commit has no commit file. */
 export class LogVersionMissingError extends LakeError {
   readonly version: number;
@@ -117,9 +129,13 @@ export class VersionNotFoundError extends LakeError {
 /** The table's protocol asks for reader/writer features this implementation does not have. */
 export class UnsupportedProtocolError extends LakeError {
   constructor(table: string, detail: string) {
-    super("UNSUPPORTED_PROTOCOL", `table ${table} needs ${detail}; we support reader 1 / writer 2`, {
-      context: { table },
-    });
+    super(
+      "UNSUPPORTED_PROTOCOL",
+      `table ${table} needs ${detail}; we support reader 1 / writer 2, and reader 3 / writer 7 with the features deletionVectors, appendOnly, invariants`,
+      {
+        context: { table },
+      },
+    );
   }
 }
 

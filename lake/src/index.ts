@@ -4,6 +4,7 @@ export * from "./duckdb/index.js";
 export {
   CommitConflictError,
   type CommitConflictReason,
+  DeletionVectorError,
   InvalidBatchError,
   InvalidTableConfigError,
   isCommitConflictError,
@@ -49,6 +50,9 @@ export type {
 export { COMMIT_DEFAULTS, type CommitOptions, type CommitResult, commit } from "./table/commit.js";
 export type { ReadSet } from "./table/conflict.js";
 export { createTable, schemaFromColumns, type TableDefinition } from "./table/create-table.js";
+export type { DeletionVectorDescriptor } from "./table/deletion-vectors/descriptor.js";
+export { enableDeletionVectors } from "./table/deletion-vectors/enable-deletion-vectors.js";
+export { deletedRowPositions } from "./table/deletion-vectors/read-deletion-vector.js";
 export { deltaTypeOf, duckdbTypeOf } from "./table/duckdb-types.js";
 export {
   loadSnapshot,
@@ -71,6 +75,7 @@ export { writeBatch } from "./writers/write-batch.js";
 export {
   type AppendConfig,
   DEFAULT_LWW_COLUMNS,
+  DV_DEFAULTS,
   type LwwColumns,
   type MergeConfig,
   type MergeExplodedConfig,

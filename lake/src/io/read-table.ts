@@ -1,13 +1,12 @@
 // Readers: a table (as of a version or a timestamp) as SQL over its snapshot's files, a temp view, or rows.
 // Remote files are copied to the local cache first. Read-only.
 
-import { decodeDataPath } from "../table/actions.js";
 import { loadSnapshot, type SnapshotOptions } from "../table/load-snapshot.js";
 import type { Snapshot } from "../table/snapshot.js";
-import { type Table, tableKey } from "../table/table.js";
+import type { Table } from "../table/table.js";
 import { exclusive } from "./exclusive.js";
-import { localFiles } from "./local-files.js";
-import { type ScanFile, scanSql } from "./scan-sql.js";
+import { scanFiles } from "./scan-files.js";
+import type { ScanFile } from "./scan-sql.js";
 import { quoteIdent } from "./sql-text.js";
 
 export interface TableScan {
@@ -24,18 +23,8 @@ export interface ScanOptions extends SnapshotOptions {
 
 export async function readTable(table: Table, options: ScanOptions = {}): Promise<TableScan> {
   const snapshot = options.snapshot ?? (await loadSnapshot(table, options));
-  const adds = [...snapshot.files.values()];
-  const paths = adds.map((a) => decodeDataPath(a.path));
-  const local = await localFiles(
-    table,
-    paths.map((p) => tableKey(table, p)),
-  );
-  const files: ScanFile[] = adds.map((a, i) => ({
-    localPath: local[i] as string,
-    partitionValues: a.partitionValues,
-    path: paths[i] as string,
-  }));
-  return { snapshot, files, sql: scanSql(snapshot.schema, snapshot.partitionColumns, files) };
+  const { files, sql } = await scanFiles(table, snapshot, [...snapshot.files.values()]);
+  return { snapshot, files, sql };
 }
 
 /** (Re)creates a temp view named `name` over the table as of the given version, timestamp or latest. */

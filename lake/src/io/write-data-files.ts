@@ -24,8 +24,8 @@ export interface WriteFilesOptions {
   /** Uploads in flight at once. */
   readonly uploadConcurrency: number;
   /**
-   * An upper bound of the rows the source holds, when the caller knows one. At or below maxRowsPerFile no
-   * partition can need a split, so the split's row_number() window (a sort of the whole write, several times
+   * An upper bound of the rows any one partition of the source holds, when the caller knows one (the source's
+   * row count is one). At or below maxRowsPerFile no partition can need a split, so the split's row_number() window (a sort of the whole write, several times
    * the cost of a small COPY) is left out: one file per partition.
    */
   readonly rowsAtMost: number | undefined;

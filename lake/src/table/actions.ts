@@ -1,5 +1,6 @@
-// The Delta Lake log actions we read and write (protocol reader 1 / writer 2, no deletion vectors), in their
-// JSON shape: one action per line of a commit file, a single key naming the action. Types only.
+// The Delta Lake log actions we read and write (protocol reader 1 / writer 2, or 3 / 7 with deletion vectors), in
+// their JSON shape: one action per line of a commit file, a single key naming the action. Types only.
+import type { DeletionVectorDescriptor } from "./deletion-vectors/descriptor.js";
 
 export interface ProtocolAction {
   readonly minReaderVersion: number;
@@ -37,6 +38,8 @@ export interface AddAction {
   /** JSON: numRecords, minValues, maxValues, nullCount. */
   readonly stats?: string;
   readonly tags?: Readonly<Record<string, string>> | null;
+  /** The rows of the data file this logical file no longer holds (reader 3 / writer 7 tables only). */
+  readonly deletionVector?: DeletionVectorDescriptor | null;
 }
 
 export interface RemoveAction {
@@ -46,6 +49,8 @@ export interface RemoveAction {
   readonly extendedFileMetadata?: boolean;
   readonly partitionValues?: PartitionValues;
   readonly size?: number;
+  /** The deletion vector of the logical file removed (a file is identified by its path and its DV). */
+  readonly deletionVector?: DeletionVectorDescriptor | null;
 }
 
 export interface TxnAction {
@@ -75,6 +80,9 @@ export function removeOf(add: AddAction, deletionTimestamp: number): RemoveActio
     extendedFileMetadata: true,
     partitionValues: add.partitionValues,
     size: add.size,
+    ...(add.deletionVector === undefined || add.deletionVector === null
+      ? {}
+      : { deletionVector: add.deletionVector }),
   };
 }
 

@@ -8,6 +8,7 @@ import { exclusive } from "../io/exclusive.js";
 import { quoteIdent } from "../io/sql-text.js";
 import { type MetadataAction, PROTOCOL } from "./actions.js";
 import { commit } from "./commit.js";
+import { DV_PROPERTY, DV_PROTOCOL } from "./deletion-vectors/table-features.js";
 import { schemaOfColumns } from "./duckdb-types.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { checkTableDefinition, schemaDifferences, schemaString, type TableSchema } from "./schema.js";
@@ -20,6 +21,8 @@ export interface TableDefinition {
   readonly name?: string;
   readonly description?: string;
   readonly configuration?: Readonly<Record<string, string>>;
+  /** Create the table with deletion vectors on (reader 3 / writer 7); default false (reader 1 / writer 2). */
+  readonly deletionVectors?: boolean;
 }
 
 /** Creates the table (or finds the same one already there) and returns its snapshot. */
@@ -32,11 +35,15 @@ export async function createTable(table: Table, definition: TableDefinition): Pr
     format: { provider: "parquet", options: {} },
     schemaString: schemaString(definition.schema),
     partitionColumns: [...definition.partitionColumns],
-    configuration: { ...definition.configuration },
+    configuration: {
+      ...definition.configuration,
+      ...(definition.deletionVectors === true ? { [DV_PROPERTY]: "true" } : {}),
+    },
     createdTime: Date.now(),
   };
   try {
-    await commit(table, -1, [{ protocol: PROTOCOL }, { metaData }], {
+    const protocol = definition.deletionVectors === true ? DV_PROTOCOL : PROTOCOL;
+    await commit(table, -1, [{ protocol }, { metaData }], {
       operation: "CREATE TABLE",
       operationParameters: { partitionBy: JSON.stringify(definition.partitionColumns) },
       maxAttempts: 1,

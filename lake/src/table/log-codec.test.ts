@@ -51,9 +51,9 @@ describe("commit file codec", () => {
       /add\.size/,
     ],
     [
-      "a deletion vector",
+      "a malformed deletion vector",
       '{"add":{"path":"p","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true,"deletionVector":{}}}',
-      /deletion vector/,
+      /add\.deletionVector has storageType/,
     ],
     ["an empty file", "\n\n", /no actions/],
   ])("names the version of a commit file with %s", (_, text, message) => {

@@ -10,6 +10,8 @@ import {
   type RemoveAction,
   type TxnAction,
 } from "./actions.js";
+import { deletionVectorId } from "./deletion-vectors/descriptor.js";
+import { unsupportedReaderFeatures } from "./deletion-vectors/table-features.js";
 import { parseSchemaString, type TableSchema } from "./schema.js";
 
 export interface Snapshot {
@@ -52,7 +54,14 @@ export class SnapshotBuilder {
         this.tombstones.delete(key);
       } else if ("remove" in a) {
         const key = decodeDataPath(a.remove.path);
-        this.files.delete(key);
+        // A logical file is its path and its deletion vector: a remove of the file with its old DV must not
+        // drop the add of the same path with a new DV (the two may come in either order in one commit).
+        const live = this.files.get(key);
+        if (
+          live !== undefined &&
+          deletionVectorId(live.deletionVector) === deletionVectorId(a.remove.deletionVector)
+        )
+          this.files.delete(key);
         this.tombstones.set(key, a.remove);
       } else if ("txn" in a) this.txns.set(a.txn.appId, a.txn);
       else if ("metaData" in a) this.metadata = a.metaData;
@@ -67,8 +76,9 @@ export class SnapshotBuilder {
         `version ${version} has no protocol or metaData in its log`,
         { version },
       );
-    if (this.protocol.minReaderVersion > 1)
-      throw new UnsupportedProtocolError(this.table, `reader version ${this.protocol.minReaderVersion}`);
+    const unsupported = unsupportedReaderFeatures(this.protocol);
+    if (unsupported.length > 0)
+      throw new UnsupportedProtocolError(this.table, `reader features ${unsupported.join(", ")}`);
     return Object.freeze({
       table: this.table,
       version,

@@ -8,20 +8,13 @@
 
 import { exclusive } from "../io/exclusive.js";
 import { numRecordsOf } from "../io/file-stats.js";
-import { localFiles } from "../io/local-files.js";
-import { scanSql } from "../io/scan-sql.js";
+import { scanFiles } from "../io/scan-files.js";
 import { quoteIdent, tempName } from "../io/sql-text.js";
 import { writeDataFiles } from "../io/write-data-files.js";
-import {
-  type Action,
-  type AddAction,
-  decodeDataPath,
-  type PartitionValues,
-  removeOf,
-} from "../table/actions.js";
+import { type Action, type AddAction, type PartitionValues, removeOf } from "../table/actions.js";
 import { partitionKey } from "../table/conflict.js";
 import type { Snapshot } from "../table/snapshot.js";
-import { type Table, tableKey } from "../table/table.js";
+import type { Table } from "../table/table.js";
 import { type BatchSource, countRows, type MaterializedBatch } from "./batch-source.js";
 import { checkColumns } from "./check-batch.js";
 import { filesToFold } from "./fold-small-files.js";
@@ -97,20 +90,7 @@ interface KnownKeys {
 
 /** SQL reading the given live files as table rows. */
 async function filesSql(t: Table, snapshot: Snapshot, files: readonly AddAction[]): Promise<string> {
-  const paths = files.map((a) => decodeDataPath(a.path));
-  const local = await localFiles(
-    t,
-    paths.map((p) => tableKey(t, p)),
-  );
-  return scanSql(
-    snapshot.schema,
-    snapshot.partitionColumns,
-    files.map((a, i) => ({
-      localPath: local[i] as string,
-      partitionValues: a.partitionValues,
-      path: paths[i] as string,
-    })),
-  );
+  return (await scanFiles(t, snapshot, files)).sql;
 }
 
 async function planAppend(

@@ -69,38 +69,47 @@ describe("concurrent writers on local disk", () => {
     );
   });
 
-  it("merges into the same partitions from several writers at once: the LWW result, nothing lost", async () => {
-    const tables = await tablePerWriter("merges");
-    const config = {
-      kind: "merge",
-      primaryKey: ["id"],
-      partitionColumns: ["ws"],
-      maxRowsPerFile: 8,
-    } as const;
-    // Writer w, batch b: keys 0..19 in two partitions, version w*BATCHES+b (so the last writer's last batch wins
-    // every key it sends), plus keys only this writer owns.
-    const batchSql = (w: number, b: number) =>
-      `SELECT 'ws' || (range % 2) AS ws, range AS id, 'w${w}b${b}' AS val, 0::BIGINT AS _generation, ` +
-      `${w * BATCHES + b}::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash FROM range(20) ` +
-      `UNION ALL SELECT 'ws0', ${1000 + w * 100 + b}, 'own', 0, 0, false, 'h'`;
-    const results = await Promise.all(
-      tables.map(async (table, w) => {
-        const out = [];
-        for (let b = 0; b < BATCHES; b++)
-          out.push(await mergeBatch(table, config, { sql: batchSql(w, b) }, { appId: `w${w}`, version: b }));
-        return out;
-      }),
-    );
-    const table = tables[0] as Table;
-    expect(results.flat().every((r) => r.status === "committed")).toBe(true);
-    await expectLinearHistory(table, WRITERS * BATCHES);
-    const rows = await readRows(table, { orderBy: "id" });
-    const last = `w${WRITERS - 1}b${BATCHES - 1}`;
-    expect(rows.filter((r) => Number(r.id) < 20).map((r) => `${r.id}:${r.val}`)).toEqual(
-      Array.from({ length: 20 }, (_, i) => `${i}:${last}`),
-    );
-    expect(rows.filter((r) => r.val === "own")).toHaveLength(WRITERS * BATCHES);
-    expect(rows).toHaveLength(20 + WRITERS * BATCHES);
-    expect((await loadSnapshot(table)).txns.size).toBe(WRITERS);
-  });
+  it.each([
+    ["copy-on-write", false],
+    ["deletion vectors", true],
+  ])(
+    "merges into the same partitions from several writers at once: the LWW result, nothing lost (%s)",
+    async (_, dv) => {
+      const tables = await tablePerWriter(`merges-${dv}`);
+      const config = {
+        kind: "merge",
+        primaryKey: ["id"],
+        partitionColumns: ["ws"],
+        maxRowsPerFile: 8,
+        deletionVectors: dv,
+      } as const;
+      // Writer w, batch b: keys 0..19 in two partitions, version w*BATCHES+b (so the last writer's last batch wins
+      // every key it sends), plus keys only this writer owns.
+      const batchSql = (w: number, b: number) =>
+        `SELECT 'ws' || (range % 2) AS ws, range AS id, 'w${w}b${b}' AS val, 0::BIGINT AS _generation, ` +
+        `${w * BATCHES + b}::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash FROM range(20) ` +
+        `UNION ALL SELECT 'ws0', ${1000 + w * 100 + b}, 'own', 0, 0, false, 'h'`;
+      const results = await Promise.all(
+        tables.map(async (table, w) => {
+          const out = [];
+          for (let b = 0; b < BATCHES; b++)
+            out.push(
+              await mergeBatch(table, config, { sql: batchSql(w, b) }, { appId: `w${w}`, version: b }),
+            );
+          return out;
+        }),
+      );
+      const table = tables[0] as Table;
+      expect(results.flat().every((r) => r.status === "committed")).toBe(true);
+      await expectLinearHistory(table, WRITERS * BATCHES);
+      const rows = await readRows(table, { orderBy: "id" });
+      const last = `w${WRITERS - 1}b${BATCHES - 1}`;
+      expect(rows.filter((r) => Number(r.id) < 20).map((r) => `${r.id}:${r.val}`)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `${i}:${last}`),
+      );
+      expect(rows.filter((r) => r.val === "own")).toHaveLength(WRITERS * BATCHES);
+      expect(rows).toHaveLength(20 + WRITERS * BATCHES);
+      expect((await loadSnapshot(table)).txns.size).toBe(WRITERS);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 // Property: any multiset of records, duplicated, shuffled and cut into any batches, merges into the table a
 // last-writer-wins oracle computes, for Merge and MergeExploded, whatever the file size (so pruning and partial
-// rewrites are exercised too).
+// rewrites are exercised too), with copy-on-write or deletion vectors (rewriting files at half or never).
 import { compareLww } from "@facsimile/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,14 +41,16 @@ function deliveries<T>(record: fc.Arbitrary<T>) {
       picks: fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
       cuts: fc.array(fc.nat(), { maxLength: 4 }),
       maxRowsPerFile: fc.constantFrom(0, 2, 5),
+      dv: fc.constantFrom(undefined, 0.5, 1),
     })
-    .map(({ pool, picks, cuts, maxRowsPerFile }) => {
+    .map(({ pool, picks, cuts, maxRowsPerFile, dv }) => {
       const sequence = picks.map((p) => pool[p % pool.length] as T);
       const at = [...new Set(cuts.map((c) => c % sequence.length))]
         .filter((c) => c > 0)
         .sort((a, b) => a - b);
       const batches = [0, ...at].map((start, i) => sequence.slice(start, at[i] ?? sequence.length));
-      return { sequence, batches, maxRowsPerFile };
+      const deletionVectors = dv === undefined ? {} : { deletionVectors: true, dvRewriteAbove: dv };
+      return { sequence, batches, maxRowsPerFile, deletionVectors };
     });
 }
 
@@ -89,12 +91,18 @@ describe("LWW merges equal the oracle whatever the order and batching", () => {
 
   it("Merge", async () => {
     await fc.assert(
-      fc.asyncProperty(deliveries(upsert), async ({ sequence, batches, maxRowsPerFile }) => {
+      fc.asyncProperty(deliveries(upsert), async ({ sequence, batches, maxRowsPerFile, deletionVectors }) => {
         const table = lake.open(`merge-${run++}`);
         for (const [i, batch] of batches.entries())
           await mergeBatch(
             table,
-            { kind: "merge", primaryKey: ["id"], partitionColumns: ["ws"], maxRowsPerFile },
+            {
+              kind: "merge",
+              primaryKey: ["id"],
+              partitionColumns: ["ws"],
+              maxRowsPerFile,
+              ...deletionVectors,
+            },
             {
               rows: batch.map(toRow),
               columns: { ws: "VARCHAR", id: "INTEGER", val: "VARCHAR", ...lwwColumns },
@@ -150,34 +158,38 @@ describe("LWW merges equal the oracle whatever the order and batching", () => {
 
   it("MergeExploded", async () => {
     await fc.assert(
-      fc.asyncProperty(deliveries(parentVersion), async ({ sequence, batches, maxRowsPerFile }) => {
-        const table = lake.open(`exploded-${run++}`);
-        for (const [i, batch] of batches.entries())
-          await mergeExplodedBatch(
-            table,
-            {
-              kind: "merge-exploded",
-              parentKey: ["pid"],
-              childKey: ["idx"],
-              partitionColumns: ["ws"],
-              maxRowsPerFile,
-            },
-            {
-              rows: batch.flatMap(explode),
-              columns: { ws: "VARCHAR", pid: "INTEGER", idx: "INTEGER", child: "VARCHAR", ...lwwColumns },
-            },
-            { appId: "p", version: i },
-          );
-        const winners = new Map<string, ParentVersion>();
-        for (const p of sequence) {
-          const k = `${p.ws}/${p.pid}`;
-          const w = winners.get(k);
-          if (w === undefined || compare(pvLww(p), pvLww(w)) > 0) winners.set(k, p);
-        }
-        const expected = [...winners.values()].flatMap(explode).map(showChild).sort();
-        const actual = (await readRows(table)).map(showChild).sort();
-        expect(actual).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        deliveries(parentVersion),
+        async ({ sequence, batches, maxRowsPerFile, deletionVectors }) => {
+          const table = lake.open(`exploded-${run++}`);
+          for (const [i, batch] of batches.entries())
+            await mergeExplodedBatch(
+              table,
+              {
+                kind: "merge-exploded",
+                parentKey: ["pid"],
+                childKey: ["idx"],
+                partitionColumns: ["ws"],
+                maxRowsPerFile,
+                ...deletionVectors,
+              },
+              {
+                rows: batch.flatMap(explode),
+                columns: { ws: "VARCHAR", pid: "INTEGER", idx: "INTEGER", child: "VARCHAR", ...lwwColumns },
+              },
+              { appId: "p", version: i },
+            );
+          const winners = new Map<string, ParentVersion>();
+          for (const p of sequence) {
+            const k = `${p.ws}/${p.pid}`;
+            const w = winners.get(k);
+            if (w === undefined || compare(pvLww(p), pvLww(w)) > 0) winners.set(k, p);
+          }
+          const expected = [...winners.values()].flatMap(explode).map(showChild).sort();
+          const actual = (await readRows(table)).map(showChild).sort();
+          expect(actual).toEqual(expected);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

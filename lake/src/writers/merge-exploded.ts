@@ -58,6 +58,8 @@ export async function mergeExplodedBatch(
         planRewrite(t, snapshot, deduped, rowsInBatch, config, {
           operation: "MERGE",
           keyColumns: config.parentKey,
+          rankColumns: [lww.generation, lww.version, lww.tombstone, lww.payloadHash],
+          readsUnionOnce: false,
           clusterBy: [...config.parentKey, ...config.childKey],
           keepSql: (union) => {
             const versionCols = [

@@ -7,7 +7,7 @@ import type { Table } from "../table/table.js";
 import { type BatchSource, countRows } from "./batch-source.js";
 import { checkColumns, checkLwwColumns, checkNoNulls } from "./check-batch.js";
 import { lwwOrder } from "./last-writer-wins-order.js";
-import { KEEP, planRewrite, SRC } from "./rewrite-partitions.js";
+import { HASH, KEEP, planRewrite, SRC } from "./rewrite-partitions.js";
 import { runWrite, type WriteOptions, type WriteResult } from "./run-write.js";
 import { lwwColumnsOf, type MergeConfig, type Txns } from "./writer-config.js";
 
@@ -51,10 +51,13 @@ export async function mergeBatch(
         planRewrite(t, snapshot, deduped, rowsInBatch, config, {
           operation: "MERGE",
           keyColumns: config.primaryKey,
+          rankColumns: [lww.generation, lww.version, lww.tombstone, lww.payloadHash],
+          readsUnionOnce: true,
           clusterBy: config.primaryKey,
+          // The same order as the batch's dedup, with the whole-row hash precomputed in HASH.
           keepSql: (union) =>
-            `SELECT *, row_number() OVER (PARTITION BY ${rank.key} ORDER BY ${rank.order}, ${SRC} ASC) = 1 AS ${KEEP} ` +
-            `FROM ${union}`,
+            `SELECT *, row_number() OVER (PARTITION BY ${rank.key} ORDER BY ${[...lwwOrder(lww), `${HASH} DESC`].join(", ")}, ` +
+            `${SRC} ASC) = 1 AS ${KEEP} FROM ${union}`,
         }),
     },
     options,

@@ -15,6 +15,9 @@ import { type Action, decodeDataPath } from "../table/actions.js";
 import { commit } from "../table/commit.js";
 import type { ReadSet } from "../table/conflict.js";
 import { createTable } from "../table/create-table.js";
+import { enableDeletionVectors } from "../table/deletion-vectors/enable-deletion-vectors.js";
+import { deletionVectorKey } from "../table/deletion-vectors/read-deletion-vector.js";
+import { unsupportedWriterFeatures } from "../table/deletion-vectors/table-features.js";
 import { schemaOfColumns } from "../table/duckdb-types.js";
 import { loadSnapshot } from "../table/load-snapshot.js";
 import { checkTableDefinition, schemaDifferences } from "../table/schema.js";
@@ -111,8 +114,9 @@ export async function runWrite(
       }
       temps.push(...(await steps.prepare(table, layout, batch)));
       // Created only now, so that a batch or configuration refused above leaves no table behind.
-      snapshot ??= await createTable(table, layout);
+      snapshot ??= await createTable(table, { ...layout, deletionVectors: config.deletionVectors === true });
       checkWritable(table, snapshot, config);
+      if (config.deletionVectors === true) snapshot = await enableDeletionVectors(table, snapshot);
       let lastConflict: CommitConflictError | undefined;
       // The files of a plan whose commit failed: never in the log, deleted when no later plan reuses them.
       let uncommitted: readonly string[] = [];
@@ -177,8 +181,9 @@ function txnInfo(txns: readonly Txn[]): Record<string, unknown> {
 }
 
 function checkWritable(table: Table, snapshot: Snapshot, config: WriterConfig): void {
-  if (snapshot.protocol.minWriterVersion > 2)
-    throw new UnsupportedProtocolError(table.url, `writer version ${snapshot.protocol.minWriterVersion}`);
+  const unsupported = unsupportedWriterFeatures(snapshot.protocol);
+  if (unsupported.length > 0)
+    throw new UnsupportedProtocolError(table.url, `writer features ${unsupported.join(", ")}`);
   const wanted = config.partitionColumns;
   if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(snapshot.partitionColumns))
     throw new InvalidTableConfigError(
@@ -234,7 +239,20 @@ function summarize(
   };
 }
 
-/** Store keys of the files a plan added (to delete them when the plan is thrown away). */
+/**
+ * Store keys of the files a plan added (to delete them when the plan is thrown away): its new data files, and the
+ * deletion-vector files of its adds with a DV (their data files are older than the plan and stay).
+ */
 export function addedKeys(table: Table, actions: readonly Action[]): string[] {
-  return actions.flatMap((a) => ("add" in a ? [tableKey(table, decodeDataPath(a.add.path))] : []));
+  const keys = new Set<string>();
+  for (const a of actions) {
+    if (!("add" in a)) continue;
+    const dv = a.add.deletionVector;
+    if (dv === undefined || dv === null) keys.add(tableKey(table, decodeDataPath(a.add.path)));
+    else {
+      const key = deletionVectorKey(table, dv);
+      if (key !== undefined) keys.add(key);
+    }
+  }
+  return [...keys];
 }

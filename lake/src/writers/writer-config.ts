@@ -40,7 +40,22 @@ interface CommonConfig {
   readonly foldFilesAbove?: number;
   /** Files at least this large are never folded by a write (compaction's job). Default FOLD_DEFAULTS.smallFileBytes. */
   readonly smallFileBytes?: number;
+  /**
+   * Deletion vectors: the writer creates the table with them (reader 3 / writer 7, `delta.enableDeletionVectors`)
+   * or upgrades an existing table's protocol once, and merges then mark the rows they replace in a deletion
+   * vector instead of rewriting the file, writing only the new rows. Default false: the table stays reader 1 /
+   * writer 2 for readers without deletion vectors. A table whose DVs are on gets them whatever this says.
+   */
+  readonly deletionVectors?: boolean;
+  /**
+   * A file whose deleted rows would exceed this share of its rows is rewritten without them instead of getting a
+   * larger deletion vector (a rewrite then writes at most as many rows as it drops). Default DV_DEFAULTS.rewriteAbove.
+   */
+  readonly dvRewriteAbove?: number;
 }
+
+/** Deletion vectors during merges (see CommonConfig.deletionVectors). */
+export const DV_DEFAULTS = Object.freeze({ rewriteAbove: 0.5 });
 
 /** Small-file folding during writes (see CommonConfig.foldFilesAbove). */
 export const FOLD_DEFAULTS = Object.freeze({ filesAbove: 16, smallFileBytes: 32 * 1024 * 1024 });

@@ -34,11 +34,11 @@ const mergeConfig: MergeConfig = {
 };
 
 /** Twelve merges: updates, inserts and tombstones over 3 partitions; a checkpoint lands at version 10. */
-async function mergedTable(table: Table): Promise<void> {
+async function mergedTable(table: Table, config: MergeConfig = mergeConfig): Promise<void> {
   for (let b = 0; b < 12; b++)
     await mergeBatch(
       table,
-      mergeConfig,
+      config,
       {
         sql:
           `SELECT 'ws' || (range % 3) AS ws, range AS id, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(range * 1000 + ${b}) AS at, ` +
@@ -85,6 +85,22 @@ describe("delta-rs reads our tables", () => {
     expect(afterCleanup.table.version).toBe(12);
     expect(rowSet(afterCleanup.rows)).toEqual(rowSet(ours));
     expect(rowSet(await readRows(table))).toEqual(rowSet(ours));
+  });
+
+  it("gets our rows of a table with deletion vectors, through its checkpoint too", async () => {
+    const table = await lake.table(lake.local, "dv");
+    await mergedTable(table, { ...mergeConfig, maxRowsPerFile: 40, deletionVectors: true });
+    const snapshot = await loadSnapshot(table);
+    expect([...snapshot.files.values()].filter((a) => a.deletionVector).length).toBeGreaterThan(0);
+    const ours = await readRows(table);
+    const theirs = await deltaRows(`${lake.local.root}/dv`);
+    expect(theirs.table).toMatchObject({
+      protocol: { minReaderVersion: 3, minWriterVersion: 7 },
+      numRows: ours.length,
+    });
+    expect(rowSet(theirs.rows)).toEqual(rowSet(ours));
+    for (let v = 0; v < 10; v++) await lake.local.delete(`dv/_delta_log/${String(v).padStart(20, "0")}.json`);
+    expect(rowSet((await deltaRows(`${lake.local.root}/dv`)).rows)).toEqual(rowSet(ours));
   });
 
   it("time-travels to the same rows we read at an older version", async () => {
@@ -147,16 +163,20 @@ describe("delta-rs reads our tables", () => {
 });
 
 describe("DuckDB's delta extension reads our tables", () => {
-  it("counts and sums the same rows as our reader, after merges and a checkpoint", async () => {
-    const table = await lake.table(lake.local, "for-duckdb");
-    await mergedTable(table);
+  it.each([
+    ["copy-on-write", false],
+    ["deletion vectors", true],
+  ])("counts and sums the same rows as our reader, after merges and a checkpoint (%s)", async (_, dv) => {
+    const table = await lake.table(lake.local, `for-duckdb-${dv}`);
+    await mergedTable(table, { ...mergeConfig, maxRowsPerFile: dv ? 40 : 7, deletionVectors: dv });
+    if (dv) expect([...(await loadSnapshot(table)).files.values()].some((a) => a.deletionVector)).toBe(true);
     const db = await openDuckDb({ extensions: ["delta"] });
     try {
       const query = (from: string) =>
         `SELECT count(*)::VARCHAR AS n, sum(id)::VARCHAR AS ids, count(*) FILTER (WHERE _is_tombstone)::VARCHAR AS tombs, ` +
         `string_agg(ws || ':' || id || ':' || val || ':' || epoch_us("at"), ',' ORDER BY id) AS all_rows FROM ${from}`;
       const theirs = (
-        await db.connection.runAndReadAll(query(`delta_scan('${lake.local.root}/for-duckdb')`))
+        await db.connection.runAndReadAll(query(`delta_scan('${lake.local.root}/for-duckdb-${dv}')`))
       ).getRowObjectsJson();
       const ours = (
         await table.duckdb.runAndReadAll(query(`(${(await readTable(table)).sql})`))
