@@ -165,7 +165,8 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     const sw = await migrate(["--workspace", W, "--to", "us"], DURING.switch);
     expect(sw.signal, sw.out).toBe("SIGKILL");
     const second = await killedJob();
-    expect(second.step).toBe("copied");
+    // The switch is one directory write: the kill lands just before it or just after it is recorded.
+    expect(["copied", "switched"]).toContain(second.step);
     const resumed = await migrate(["--resume", second.id]);
     expect(resumed.code, resumed.out).toBe(0);
     expect(resumed.out).toContain(`${second.id}: deleted`);
