@@ -2,25 +2,27 @@
 // file log), with no ingest worker running: the command runs the pending merge itself (a merge-only worker) instead
 // of leaving old sink files "NOT clean: run again". Afterwards a scan of every object of the lake (every file of
 // every version, the sink, the offloads) finds none of the resource's values, its offloaded payloads are deleted
-// (and only its own), and every other resource of the workspace and every other workspace is untouched.
+// (and only its own), so are its dead letters' bytes, and every other resource of the workspace and every other workspace is untouched.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLocalTransport, createRegionTopics } from "@facsimile/bus";
+import { createLocalTransport, createRegionTopics, recordsTopic } from "@facsimile/bus";
 import { bootstrapDirectory, createDirectoryView, createFileDirectoryLog } from "@facsimile/control-plane";
 import { scanObjects } from "@facsimile/control-plane/testing";
 import { createIngestWorker } from "@facsimile/ingest";
 import {
   generateWorkload,
   lwwOracle,
+  projectRecord,
   publishWorkload,
   untilCaughtUp,
   verifyTables,
 } from "@facsimile/ingest/testing";
 import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
+import { decodeRecord, encodeRecord } from "@facsimile/protocol";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
 import { afterAll, describe, expect, it } from "vitest";
@@ -82,6 +84,18 @@ describe("facsimile control erase --resource, with no merging worker (embedded)"
       offloadPrefix: regionLayout.offload("eu"),
     });
     await publishWorkload(transport, store, "eu", workload);
+    // Two dead letters of W (an entity with every required field missing): one names R, one another resource.
+    const poison = (resourceAri: string) => ({
+      key: W,
+      value: encodeRecord({
+        ...projectRecord(registry, W, "p", {
+          case: "entity",
+          value: { typeUrl: registry.entity("JiraProject").typeUrl, value: new Uint8Array(0) },
+        }),
+        resourceAri,
+      }),
+    });
+    await transport.produce(recordsTopic("eu"), [poison(R), poison(`ari:cloud:jira:${W}:project/kept`)]);
     const { models } = await compileModels(registry);
     const worker = createIngestWorker({
       region: "eu",
@@ -90,7 +104,13 @@ describe("facsimile control erase --resource, with no merging worker (embedded)"
       registry,
       models,
       directory: view,
-      options: { maxBatchSize: 40, maxWaitMs: 20, mergePollMs: 100, idleAdvanceVersions: 1 },
+      options: {
+        maxBatchSize: 40,
+        maxWaitMs: 20,
+        mergePollMs: 100,
+        idleAdvanceVersions: 1,
+        deadLetterPayloads: "store",
+      },
     });
     await worker.start();
     await untilCaughtUp(worker);
@@ -109,6 +129,13 @@ describe("facsimile control erase --resource, with no merging worker (embedded)"
         return n;
       };
       const [wBefore, othersBefore] = [await offloadsOf(W), await offloadsOf("ws-0")];
+      const deadLetters = async (): Promise<string[]> => {
+        const aris: string[] = [];
+        for await (const o of store.list(`${regionLayout.deadLetters("eu")}/${W}/`))
+          aris.push(decodeRecord(await store.get(o.key)).resourceAri);
+        return aris.sort();
+      };
+      expect(await deadLetters()).toEqual([`ari:cloud:jira:${W}:project/kept`, R].sort());
       const rOffloads = new Set(
         workload.records
           .filter((r) => r.record.resourceAri === R && r.record.payload.case === "offloadPointer")
@@ -139,7 +166,9 @@ describe("facsimile control erase --resource, with no merging worker (embedded)"
       };
       expect(receipt.verification.clean).toBe(true);
       expect(receipt.rowsRemoved).toBeGreaterThan(0);
-      expect(receipt.offloadObjectsDeleted).toBe(rOffloads);
+      // R's offloaded payloads and its dead letter's bytes; W's other dead letter stays.
+      expect(receipt.offloadObjectsDeleted).toBe(rOffloads + 1);
+      expect(await deadLetters()).toEqual([`ari:cloud:jira:${W}:project/kept`]);
       expect(await offloadsOf(W)).toBe(wBefore - rOffloads);
       expect(await offloadsOf("ws-0")).toBe(othersBefore);
 
