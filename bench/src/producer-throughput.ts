@@ -6,7 +6,8 @@
 // Modes run in --rounds interleaved rounds (rotating order) and the CPU time of this process per record is printed
 // too (under load from elsewhere, wall-clock rates move a lot; CPU per record barely does).
 // Options: --records (per size, over all rounds; large runs use 1/50 of it), --partitions, --workspaces, --rounds,
-// --in-flight, --sizes small,typical,large, --compression gzip|none (default: the transport's), --json.
+// --in-flight, --sizes small,typical,large, --compression gzip|none (default: the transport's), --lanes (the SDK
+// transport's producerLanes; the raw client is always one idempotent producer), --json.
 // Run: `npx tsc -b bench && node bench/dist/producer-throughput.js` (Kafka at $KAFKA_BROKERS).
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -31,6 +32,8 @@ export interface ProducerThroughputOptions {
   readonly rounds: number;
   readonly sizes: readonly RecordSize[];
   readonly compression: "gzip" | "none";
+  /** producerLanes of the SDK's KafkaTransport (the raw client is one producer, one request at a time). */
+  readonly lanes: number;
 }
 
 export const PRODUCER_THROUGHPUT_DEFAULTS: Readonly<ProducerThroughputOptions> = Object.freeze({
@@ -41,6 +44,7 @@ export const PRODUCER_THROUGHPUT_DEFAULTS: Readonly<ProducerThroughputOptions> =
   rounds: 3,
   sizes: RECORD_SIZES,
   compression: DEFAULT_KAFKA_TRANSPORT_OPTIONS.compression,
+  lanes: DEFAULT_KAFKA_TRANSPORT_OPTIONS.producerLanes,
 });
 
 export interface SizeResult {
@@ -112,6 +116,7 @@ export async function runProducerThroughput(o: ProducerThroughputOptions): Promi
     brokers,
     clientId: "bench-producer",
     compression: o.compression,
+    producerLanes: o.lanes,
   });
   await transport.createTopics([{ topic, partitions: o.partitions }]);
   const store = new LocalObjectStore(`${process.env.TMPDIR ?? "/tmp"}/facsimile-bench-pt-${region}`, {
@@ -189,6 +194,7 @@ function options(argv: readonly string[]): ProducerThroughputOptions & { json: b
       rounds: { type: "string" },
       sizes: { type: "string" },
       compression: { type: "string" },
+      lanes: { type: "string" },
       json: { type: "boolean" },
     },
   });
@@ -207,6 +213,7 @@ function options(argv: readonly string[]): ProducerThroughputOptions & { json: b
     rounds: Math.max(1, Number(values.rounds ?? d.rounds)),
     sizes: sizes as RecordSize[],
     compression,
+    lanes: Number(values.lanes ?? d.lanes),
     json: values.json === true,
   };
 }
@@ -221,7 +228,8 @@ export default async function main(argv: readonly string[] = []): Promise<void> 
   const f = (n: number): string => Math.round(n).toLocaleString("en-US").padStart(9);
   console.log(
     `producer-throughput: ${o.partitions} partitions, acks=all, idempotent, ${o.compression}, ` +
-      `${o.workspaces} workspaces, ${o.inFlight} in flight, raw client ${r.client}`,
+      `${o.workspaces} workspaces, ${o.inFlight} in flight, SDK transport ${o.lanes} producer lanes, ` +
+      `raw client ${r.client} (one producer)`,
   );
   for (const s of r.sizes) {
     const c = s.cpuMicrosPerRecord;

@@ -1,6 +1,6 @@
 // Checks the envelope part of a change (workspace, resource ARI, version, generation) and collects every
 // problem as a field path, so that a ValidationError lists them all at once. Pure: no I/O, no clock.
-import { parseAri, WORKSPACE_ID_PATTERN, workspaceAriString } from "@facsimile/protocol";
+import { isValidAri, parseAri, WORKSPACE_ID_PATTERN, workspaceAriString } from "@facsimile/protocol";
 import type { ValidationIssue } from "./errors.js";
 
 /** What every change carries besides the entity value. */
@@ -36,16 +36,37 @@ function int64(path: string, v: unknown, issues: ValidationIssue[]): bigint | un
   return big;
 }
 
+/** Workspace id -> its ARI string, for ids seen before (a producer serves a bounded set of workspaces). */
+const workspaceAris = new Map<string, string>();
+
+function workspaceAriOf(workspaceId: unknown): string | undefined {
+  if (typeof workspaceId !== "string") return undefined;
+  let ari = workspaceAris.get(workspaceId);
+  if (ari === undefined) {
+    if (!WORKSPACE_ID_PATTERN.test(workspaceId)) return undefined;
+    ari = workspaceAriString(workspaceId);
+    if (workspaceAris.size >= 100_000) workspaceAris.clear();
+    workspaceAris.set(workspaceId, ari);
+  }
+  return ari;
+}
+
+/** True when `ari` is a valid ARI whose workspace segment is `workspaceId` (no parts built). */
+function isAriOfWorkspace(ari: string, workspaceId: string): boolean {
+  if (!isValidAri(ari)) return false;
+  const segment = ari.indexOf(":", 10) + 1; // after "ari:cloud:<product>:"
+  return ari.startsWith(workspaceId, segment) && ari.charCodeAt(segment + workspaceId.length) === 0x3a;
+}
+
 export function checkEnvelope(change: ChangeEnvelope, issues: ValidationIssue[]): CheckedEnvelope {
-  let workspaceAri = "";
-  if (typeof change.workspaceId !== "string" || !WORKSPACE_ID_PATTERN.test(change.workspaceId)) {
+  const workspaceAri = workspaceAriOf(change.workspaceId) ?? "";
+  if (workspaceAri === "") {
     issues.push({ path: "workspaceId", message: `expected a workspace id matching ${WORKSPACE_ID_PATTERN}` });
-  } else {
-    workspaceAri = workspaceAriString(change.workspaceId);
   }
   if (typeof change.resourceAri !== "string") {
     issues.push({ path: "resourceAri", message: "expected an ARI string" });
-  } else {
+  } else if (workspaceAri === "" || !isAriOfWorkspace(change.resourceAri, change.workspaceId)) {
+    // The slow path, for the message: what is wrong with the ARI.
     try {
       const ari = parseAri(change.resourceAri);
       if (workspaceAri !== "" && ari.workspaceId !== change.workspaceId) {

@@ -289,6 +289,41 @@ describe("createProducer", () => {
     await p.close();
   });
 
+  it("refuses what the zod validators refuse though the encoder would take it, naming the field", async () => {
+    const p = producer();
+    const change = (value: JiraIssueInput) => ({
+      workspaceId: "ws-1",
+      resourceAri: "ari:cloud:jira:ws-1:issue/1",
+      value,
+    });
+    const cases: Array<[JiraIssueInput, string]> = [
+      [{ ...issue(1), storyPoints: Number.NaN }, "value.storyPoints"],
+      [{ ...issue(1), storyPoints: Number.POSITIVE_INFINITY }, "value.storyPoints"],
+      [{ ...issue(1), status: 2 as unknown as JiraIssueInput["status"] }, "value.status"],
+      [{ ...issue(1), stroyPoints: undefined } as unknown as JiraIssueInput, "value.stroyPoints"],
+      [
+        {
+          ...issue(1),
+          fields: [{ ...issue(1).fields[0], extra: undefined }],
+        } as unknown as JiraIssueInput,
+        "value.fields.0.extra",
+      ],
+    ];
+    for (const [value, path] of cases) {
+      const error = await p.publish("JiraIssue", change(value)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.path)).toEqual([path]);
+    }
+    // Without validation only the encoder's checks apply: a NaN Float64 is written as it is.
+    const lax = producer({ validate: false });
+    await lax.publish("JiraIssue", change({ ...issue(1), storyPoints: Number.NaN }));
+    await lax.close();
+    await p.close();
+    const [m] = await consumeAll(1);
+    const d = await createRecordDecoder({ registry }).decode((m as ConsumedMessage).value);
+    expect(Number.isNaN((d.value as { storyPoints: number }).storyPoints)).toBe(true);
+  });
+
   it("makes publish wait while the bytes in flight are over the bound", async () => {
     const p = producer({ lingerMs: 60_000, maxBytesInFlight: 1 });
     const change = (i: number) => ({

@@ -14,7 +14,7 @@ import {
 import type { RetryOptions } from "@facsimile/core";
 import type { ObjectStore } from "@facsimile/object-store";
 import type { WorkspaceDirectory } from "@facsimile/protocol";
-import { type EncodableRecord, encodeRecord, NO_PAYLOAD } from "@facsimile/protocol";
+import { type EncodableRecord, encodeRecord, encodeRecordWith, NO_PAYLOAD } from "@facsimile/protocol";
 import {
   type EntityInputs,
   EntityValueError,
@@ -27,6 +27,7 @@ import {
 import type { z } from "zod";
 import { type ChangeEnvelope, checkEnvelope } from "./build-envelope.js";
 import { ByteBudget } from "./byte-budget.js";
+import { compileStrictCheck, type StrictCheck } from "./compile-strict-check.js";
 import {
   PayloadTooLargeError,
   ProducerClosedError,
@@ -35,6 +36,7 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { offloadPayload } from "./offload-payload.js";
+import { RecordSlab } from "./record-slab.js";
 import { TopicBatcher } from "./topic-batcher.js";
 
 export interface ProducerOptions {
@@ -121,19 +123,46 @@ export interface Producer<I = EntityInputs> {
 
 const RECORD_OVERHEAD_BYTES = 256;
 
+/** zod's issues of a value as ValidationIssues (an unknown key is reported at the key itself). */
+function zodIssuesOf(
+  validator: z.ZodType,
+  value: unknown,
+  known?: readonly z.core.$ZodIssue[],
+): ValidationIssue[] {
+  const found = known ?? validator.safeParse(value).error?.issues ?? [];
+  const issues: ValidationIssue[] = [];
+  for (const issue of found) {
+    const path = ["value", ...issue.path.map(String)];
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const key of keys) {
+      issues.push({ path: (key === undefined ? path : [...path, key]).join("."), message: issue.message });
+    }
+  }
+  return issues;
+}
+
 export function createProducer<I = EntityInputs>(
   deps: ProducerDeps<I>,
   options: Partial<ProducerOptions> = {},
 ): Producer<I> {
   const o: ProducerOptions = { ...DEFAULT_PRODUCER_OPTIONS, ...options };
-  const validators = (deps.validators ?? generatedValidators) as unknown as Readonly<
-    Record<string, z.ZodType>
-  >;
+  const custom = deps.validators as unknown as Readonly<Record<string, z.ZodType>> | undefined;
+  const validators = custom ?? (generatedValidators as unknown as Readonly<Record<string, z.ZodType>>);
+  const strictChecks = new Map<string, StrictCheck>();
+  const strictCheckOf = (entity: string, messageName: string): StrictCheck => {
+    let check = strictChecks.get(entity);
+    if (check === undefined) {
+      check = compileStrictCheck(deps.registry.message(messageName));
+      strictChecks.set(entity, check);
+    }
+    return check;
+  };
   const logger = deps.logger ?? silentLogger;
   const hlc: HybridLogicalClock = createHybridLogicalClock(
     deps.clock === undefined ? {} : { clock: deps.clock },
   );
   const budget = new ByteBudget(o.maxBytesInFlight);
+  const slab = new RecordSlab();
   const batchers = new Map<string, TopicBatcher>();
   const inFlight = new Set<Promise<PublishReceipt>>();
   const warnedDeprecated = new Set<string>();
@@ -167,23 +196,29 @@ export function createProducer<I = EntityInputs>(
     const issues: ValidationIssue[] = [];
     const envelope = checkEnvelope(change, issues);
     let payload: SizedEntity | undefined;
-    if (!tombstone) {
+    if (!tombstone && issues.length === 0 && custom === undefined) {
+      // The hot path: the compiled strict check and the encoder's own checks, straight on the caller's value (no
+      // copy; it is written before publish() returns and not kept). Only a value that fails meets zod, for the
+      // full list of its issues.
+      try {
+        const strict = o.validate ? strictCheckOf(info.name, info.messageName)(value) : undefined;
+        if (strict !== undefined) issues.push({ path: `value.${strict.path}`, message: strict.message });
+        else payload = sizeEntity(deps.registry, info.name, value as object);
+      } catch (err) {
+        if (!(err instanceof EntityValueError)) throw err;
+        issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+      }
+      if (issues.length > 0 && o.validate) {
+        const zodIssues = zodIssuesOf(validator, value);
+        if (zodIssues.length > 0) issues.splice(0, issues.length, ...zodIssues);
+      }
+    } else if (!tombstone) {
+      // Custom validators (which may transform the value) or an envelope already refused: the zod path.
       const parsed: { success: true; data: unknown } | ReturnType<z.ZodType["safeParse"]> = o.validate
         ? validator.safeParse(value)
         : { success: true, data: value };
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const path = ["value", ...issue.path.map(String)];
-          // An unknown key is reported at the key itself, not at the object that holds it.
-          const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-          for (const key of keys) {
-            issues.push({
-              path: (key === undefined ? path : [...path, key]).join("."),
-              message: issue.message,
-            });
-          }
-        }
-      } else if (issues.length === 0) {
+      if (!parsed.success) issues.push(...zodIssuesOf(validator, value, parsed.error.issues));
+      else if (issues.length === 0) {
         try {
           payload = sizeEntity(deps.registry, info.name, parsed.data as object);
         } catch (err) {
@@ -230,17 +265,18 @@ export function createProducer<I = EntityInputs>(
     const inline =
       offload !== undefined
         ? undefined
-        : encodeRecord(
+        : encodeRecordWith(
             recordOf(
               payload === undefined
                 ? NO_PAYLOAD
                 : { case: "entity", value: { typeUrl: info.typeUrl, value: payload } },
             ),
+            slab.allocate,
           );
     const reserved = (payload?.byteLength ?? 0) + RECORD_OVERHEAD_BYTES;
     if (!budget.tryAcquire(reserved)) await budget.acquire(reserved);
     try {
-      let value = inline;
+      let value: Uint8Array | undefined = inline;
       let offloadedTo: string | undefined;
       if (offload !== undefined) {
         const kmsKeyId = deps.directory.kmsKeyIdOf?.(envelope.workspaceId);

@@ -25,7 +25,12 @@ export {
   decodeRecord,
 } from "./envelope/decode-record.js";
 export { decodeRecordWithDescriptors, encodeRecordWithDescriptors } from "./envelope/descriptor-codec.js";
-export { type EncodableRecord, encodeRecord, type SizedPayload } from "./envelope/encode-record.js";
+export {
+  type EncodableRecord,
+  encodeRecord,
+  encodeRecordWith,
+  type SizedPayload,
+} from "./envelope/encode-record.js";
 export { EMPTY_SHA256, payloadHash, recordLwwKey, sha256Hex } from "./envelope/payload-hash.js";
 export {
   type AnyPayload,

@@ -49,7 +49,19 @@ function writeDelimitedHeader(b: Buffer, pos: number, tag: number, n: number): n
   return wire.writeVarint(b, pos + 1, n);
 }
 
+/** Encodes a record into a buffer of exactly its size, returned as a plain Uint8Array view (no copy). */
 export function encodeRecord(record: EncodableRecord): Uint8Array {
+  const b = encodeRecordWith(record, Buffer.allocUnsafe);
+  // A plain Uint8Array: what decoders and byte comparisons expect, Buffer being a subclass.
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * encodeRecord into the Buffer from `allocate` (of exactly the size asked; every byte is written), returned as it
+ * is: a producer passes a slab allocator, so that thousands of records share a few large allocations, and hands
+ * the Buffer to the Kafka client without another view.
+ */
+export function encodeRecordWith(record: EncodableRecord, allocate: (size: number) => Buffer): Buffer {
   if (
     !Number.isInteger(record.entityType) ||
     record.entityType < INT32_MIN ||
@@ -107,7 +119,7 @@ export function encodeRecord(record: EncodableRecord): Uint8Array {
   if (payload.case !== undefined) size += 1 + wire.varintSize(inner) + inner;
 
   // Pass 2: one buffer, every byte in place.
-  const b = Buffer.allocUnsafe(size);
+  const b = allocate(size);
   let p = writeDelimitedHeader(b, 0, 0x0a, resourceAri);
   p = writeString(b, p, 0x0a, record.resourceAri, resourceLen);
   if (record.entityType !== 0) {
@@ -155,6 +167,5 @@ export function encodeRecord(record: EncodableRecord): Uint8Array {
     p = writeString(b, p, 0x22, pointer.typeUrl, typeUrlLen);
   }
   if (p !== size) throw new InvalidRecordError("encoded size differs from the measured size", { size, p });
-  // A plain Uint8Array view (no copy): what decoders and byte comparisons expect, Buffer being a subclass.
-  return new Uint8Array(b.buffer, b.byteOffset, size);
+  return b;
 }

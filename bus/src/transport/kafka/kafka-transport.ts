@@ -1,7 +1,11 @@
-// KafkaTransport: the Transport on a real Kafka cluster through kafkajs. An idempotent producer with acks=all,
-// one request in flight (order per partition survives retries), gzip compression, a bounded retry budget, and
-// produce calls split into requests under the broker's batch size limit. Errors leave as TransportErrors that
-// say whether a later retry can succeed. Partitions are chosen with the same murmur2 as LocalTransport.
+// KafkaTransport: the Transport on a real Kafka cluster through kafkajs. Producing goes through `producerLanes`
+// idempotent kafkajs producers (acks=all, one request in flight each): partition p always goes through lane
+// p % lanes, each lane sends its requests one after another in call order, and the lanes run side by side, so
+// the broker works on several requests at once while the order per partition and the broker's deduplication of
+// retries are kept (kafkajs numbers an idempotent producer's batches per partition and allows no pipelining).
+// gzip compression, a bounded retry budget, and produce calls split into requests under the broker's batch size
+// limit. Errors leave as TransportErrors that say whether a later retry can succeed. Partitions are chosen with
+// the same murmur2 as LocalTransport.
 import {
   type Admin,
   CompressionTypes,
@@ -15,6 +19,7 @@ import {
 } from "kafkajs";
 import { TransportClosedError, UnknownTopicError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../logger.js";
+import { partitionForKey } from "../partition-for-key.js";
 import type {
   ConsumeOptions,
   GroupConsumer,
@@ -40,6 +45,11 @@ export interface KafkaTransportOptions extends KafkaConsumerSettings {
   readonly requestTimeoutMs: number;
   /** Upper bound of uncompressed bytes per partition per produce request (brokers default to 1 MiB batches). */
   readonly maxRequestBytes: number;
+  /**
+   * Idempotent producers that send side by side, each owning the partitions p with p % lanes === its index
+   * (one connection each; 1 is kafkajs' plain one-request-at-a-time producer).
+   */
+  readonly producerLanes: number;
   /** Replication factor of created topics; -1 takes the broker's default. */
   readonly replicationFactor: number;
   readonly logger: Logger;
@@ -55,6 +65,7 @@ export const DEFAULT_KAFKA_TRANSPORT_OPTIONS: Readonly<Omit<KafkaTransportOption
     connectionTimeoutMs: 3_000,
     requestTimeoutMs: 30_000,
     maxRequestBytes: 900_000,
+    producerLanes: 4,
     replicationFactor: -1,
     sessionTimeoutMs: 30_000,
     heartbeatIntervalMs: 3_000,
@@ -82,10 +93,18 @@ function kafkaLogCreator(logger: Logger) {
     };
 }
 
+/** One idempotent producer and the tail of its requests (each starts when the one before settled). */
+interface ProducerLane {
+  producer: Promise<Producer> | undefined;
+  tail: Promise<unknown>;
+}
+
 class KafkaTransport implements Transport {
   readonly url: string;
   private readonly kafka: Kafka;
-  private producer: Promise<Producer> | undefined;
+  private readonly lanes: ProducerLane[];
+  /** Produce calls are planned one after another, so that they reach every lane in call order. */
+  private planning: Promise<unknown> = Promise.resolve();
   private admin: Promise<Admin> | undefined;
   private readonly partitions = new Map<string, number>();
   private readonly consumers = new Set<KafkaGroupConsumer>();
@@ -93,6 +112,10 @@ class KafkaTransport implements Transport {
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.url = `kafka://${options.brokers.join(",")}`;
+    this.lanes = Array.from({ length: Math.max(1, Math.floor(options.producerLanes)) }, () => ({
+      producer: undefined,
+      tail: Promise.resolve(),
+    }));
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -158,10 +181,43 @@ class KafkaTransport implements Transport {
   async produce(topic: string, messages: readonly OutgoingMessage[]): Promise<readonly PartitionAppend[]> {
     this.assertOpen();
     if (messages.length === 0) return [];
-    const partitions = await this.partitionCount(topic);
-    if (partitions === undefined) throw new UnknownTopicError(topic, this.url);
+    // Planned in call order (the partition count may need a metadata request), then queued on each lane at once.
+    const queued = this.planning.then(async () => {
+      const partitions = await this.partitionCount(topic);
+      if (partitions === undefined) throw new UnknownTopicError(topic, this.url);
+      const byLane = new Map<number, OutgoingMessage[]>();
+      for (const m of messages) {
+        const partition = m.partition ?? partitionForKey(m.key, partitions);
+        // An invalid partition goes to lane 0, where planProduceRounds refuses it with INVALID_PARTITION.
+        const lane = Number.isInteger(partition) && partition >= 0 ? partition % this.lanes.length : 0;
+        const list = byLane.get(lane) ?? [];
+        byLane.set(lane, list);
+        list.push(m.partition === partition ? m : { ...m, partition });
+      }
+      return [...byLane].map(([index, laneMessages]) => {
+        const lane = this.lanes[index] as ProducerLane;
+        const run = lane.tail.then(() => this.produceOnLane(index, topic, laneMessages, partitions));
+        lane.tail = run.catch(() => undefined);
+        return run;
+      });
+    });
+    this.planning = queued.catch(() => undefined);
+    const settled = await Promise.allSettled(await queued);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    const appends = settled.flatMap((r) => (r as PromiseFulfilledResult<PartitionAppend[]>).value);
+    return appends.sort((a, b) => a.partition - b.partition || (a.baseOffset < b.baseOffset ? -1 : 1));
+  }
+
+  /** The messages of one lane, in requests under the size limit, one after another. */
+  private async produceOnLane(
+    index: number,
+    topic: string,
+    messages: readonly OutgoingMessage[],
+    partitions: number,
+  ): Promise<PartitionAppend[]> {
     const rounds = planProduceRounds(topic, messages, partitions, this.options.maxRequestBytes);
-    const producer = await this.connectProducer();
+    const producer = await this.connectProducer(index);
     const appends: PartitionAppend[] = [];
     for (const [r, round] of rounds.entries()) {
       const counts = new Map(round.map((c) => [c.partition, c.messages.length]));
@@ -197,10 +253,10 @@ class KafkaTransport implements Transport {
         }
       } catch (err) {
         this.partitions.delete(topic);
-        throw toTransportError(err, "produce", { topic, messages: messages.length, round: r });
+        throw toTransportError(err, "produce", { topic, messages: messages.length, round: r, lane: index });
       }
     }
-    return appends.sort((a, b) => a.partition - b.partition || (a.baseOffset < b.baseOffset ? -1 : 1));
+    return appends;
   }
 
   async consume(options: ConsumeOptions): Promise<GroupConsumer> {
@@ -244,12 +300,12 @@ class KafkaTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.consumers].map((c) => c.stop()));
-    const producer = this.producer;
+    const producers = this.lanes.map((lane) => lane.producer);
     const admin = this.admin;
-    this.producer = undefined;
+    for (const lane of this.lanes) lane.producer = undefined;
     this.admin = undefined;
     await Promise.all([
-      producer?.then((p) => p.disconnect()).catch(() => undefined),
+      ...producers.map((producer) => producer?.then((p) => p.disconnect()).catch(() => undefined)),
       admin?.then((a) => a.disconnect()).catch(() => undefined),
     ]);
   }
@@ -258,9 +314,10 @@ class KafkaTransport implements Transport {
     if (this.closed) throw new TransportClosedError(`KafkaTransport ${this.url}`);
   }
 
-  private connectProducer(): Promise<Producer> {
+  private connectProducer(index: number): Promise<Producer> {
     this.assertOpen();
-    if (this.producer === undefined) {
+    const lane = this.lanes[index] as ProducerLane;
+    if (lane.producer === undefined) {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -275,12 +332,12 @@ class KafkaTransport implements Transport {
       });
       const connecting = producer.connect().then(() => producer);
       // A failed connect is not cached: the next call tries again.
-      this.producer = connecting.catch((err: unknown) => {
-        this.producer = undefined;
+      lane.producer = connecting.catch((err: unknown) => {
+        lane.producer = undefined;
         throw toTransportError(err, "connect", { brokers: this.options.brokers });
       });
     }
-    return this.producer;
+    return lane.producer;
   }
 
   private connectAdmin(): Promise<Admin> {
