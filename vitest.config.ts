@@ -30,6 +30,7 @@ const testing = ["core", "object-store", "bus", "lake", "transforms", "ingest", 
 // Other subpaths: package/subpath -> the file under <package>/src.
 const subpaths: Record<string, string> = {
   "object-store/s3": "object-store/src/s3/index.ts",
+  "object-store/kms": "object-store/src/kms/index.ts",
 };
 
 // Tests import sibling packages from source, so a test run never depends on a stale build.

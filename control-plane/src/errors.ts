@@ -76,3 +76,18 @@ export class MigrationInterruptedError extends ControlPlaneError {
     });
   }
 }
+
+/**
+ * A key operation (rotate-key, shred-key) was refused or could not finish. `code`: KEY_NOT_USABLE (the target
+ * key is unknown or not enabled), KEY_SHRED_REFUSED (shredding would hit others or miss objects),
+ * KEY_ROTATION_INCOMPLETE (objects are still under other keys: run it again; retriable).
+ */
+export class WorkspaceKeyError extends ControlPlaneError {
+  constructor(
+    code: "KEY_NOT_USABLE" | "KEY_SHRED_REFUSED" | "KEY_ROTATION_INCOMPLETE",
+    message: string,
+    context: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, message, { context, retriable: code === "KEY_ROTATION_INCOMPLETE" });
+  }
+}

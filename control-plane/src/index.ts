@@ -1,5 +1,6 @@
 // Public surface of @facsimile/control-plane: the workspace directory (entries, audited events, the log on the
-// bus or a file, the cached view that is also the erasure registry), erasure and migration jobs, and the errors.
+// bus or a file, the cached view that is also the erasure registry), erasure and migration jobs, BYOK (key
+// routing per workspace, key rotation, crypto-shredding), and the errors.
 
 export {
   bootstrapDirectory,
@@ -60,9 +61,36 @@ export {
   isControlPlaneError,
   MigrationError,
   MigrationInterruptedError,
+  WorkspaceKeyError,
   WorkspaceNotFoundError,
   WorkspaceStateError,
 } from "./errors.js";
+export { listWorkspaceObjects, type WorkspaceObject } from "./keys/list-workspace-objects.js";
+export { WORKSPACE_COLUMN, workspaceOfObject, workspacePartitionSegment } from "./keys/object-owner.js";
+export {
+  DEFAULT_KEY_ROTATION_OPTIONS,
+  type KeyRotationDeps,
+  type KeyRotationOptions,
+  type KeyRotationPlan,
+  type KeyRotationResult,
+  planKeyRotation,
+  rotateWorkspaceKey,
+} from "./keys/rotate-workspace-key.js";
+export {
+  DEFAULT_KEY_SHRED_OPTIONS,
+  type KeyShredDeps,
+  type KeyShredOptions,
+  type KeyShredPlan,
+  type KeyShredResult,
+  planKeyShred,
+  shredWorkspaceKey,
+} from "./keys/shred-workspace-key.js";
+export {
+  DEFAULT_WORKSPACE_KEY_ROUTE_OPTIONS,
+  type KeyDirectory,
+  type WorkspaceKeyRouteOptions,
+  workspaceKeyRoute,
+} from "./keys/workspace-key-route.js";
 export {
   type CopyDeps,
   copyWorkspace,

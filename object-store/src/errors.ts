@@ -59,3 +59,34 @@ export class KmsKeyError extends StoreError {
     );
   }
 }
+
+/**
+ * The KMS key an object is encrypted under is disabled or destroyed (crypto-shredded), or its material is not
+ * here: the object cannot be decrypted. Not retriable: only restoring the key would help.
+ */
+export class KmsKeyUnavailableError extends StoreError {
+  constructor(
+    url: string,
+    key: string,
+    kmsKeyId: string,
+    state: string,
+    options: FacsimileErrorOptions = {},
+  ) {
+    super(
+      "KMS_KEY_UNAVAILABLE",
+      `object ${JSON.stringify(key)} in ${url} is encrypted under KMS key ${JSON.stringify(kmsKeyId)}, ` +
+        `which is ${state}: it cannot be decrypted (crypto-shredded data stays unreadable)`,
+      { ...options, context: { url, key, kmsKeyId, state, ...options.context } },
+    );
+  }
+}
+
+/** An encrypted object failed authentication: it was altered, truncated, or its envelope is malformed. */
+export class ObjectIntegrityError extends StoreError {
+  constructor(url: string, key: string, reason: string, options: FacsimileErrorOptions = {}) {
+    super("OBJECT_INTEGRITY", `object ${JSON.stringify(key)} in ${url} failed decryption: ${reason}`, {
+      ...options,
+      context: { url, key, reason, ...options.context },
+    });
+  }
+}

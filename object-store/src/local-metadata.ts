@@ -11,6 +11,8 @@ import { errnoCode } from "./local-fs-errors.js";
 export interface LocalMetadata {
   readonly kmsKeyId?: string;
   readonly contentType?: string;
+  /** Bytes of the plaintext, when the file holds an encrypted envelope. */
+  readonly plainSize?: number;
 }
 
 interface Sidecar extends LocalMetadata {
@@ -64,6 +66,7 @@ export class LocalMetadataStore {
     return {
       ...(sidecar.kmsKeyId === undefined ? {} : { kmsKeyId: sidecar.kmsKeyId }),
       ...(sidecar.contentType === undefined ? {} : { contentType: sidecar.contentType }),
+      ...(sidecar.plainSize === undefined ? {} : { plainSize: sidecar.plainSize }),
     };
   }
 

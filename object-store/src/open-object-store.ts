@@ -7,12 +7,14 @@ import { ObjectStoreError } from "./errors.js";
 import { LocalObjectStore, type LocalObjectStoreOptions } from "./local-object-store.js";
 import { loadS3 } from "./s3/load-s3.js";
 import type { S3ObjectStoreOptions } from "./s3/s3-options.js";
-import type { ObjectStore } from "./types.js";
+import type { KmsKeyRoute, ObjectStore } from "./types.js";
 
 export interface OpenObjectStoreOptions {
   readonly local: Partial<LocalObjectStoreOptions>;
   /** Overrides for S3 stores; bucket and prefix always come from the URL. */
   readonly s3: Partial<Omit<S3ObjectStoreOptions, "bucket" | "prefix">>;
+  /** Chooses each object's KMS key id (BYOK routing) for either kind of store; overrides local/s3's. */
+  readonly kmsKeyRoute: KmsKeyRoute | undefined;
   /** Where S3_* settings are read from when the s3 options leave them out. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -20,6 +22,7 @@ export interface OpenObjectStoreOptions {
 export const OPEN_OBJECT_STORE_DEFAULTS: Readonly<OpenObjectStoreOptions> = Object.freeze({
   local: Object.freeze({}),
   s3: Object.freeze({}),
+  kmsKeyRoute: undefined,
   env: process.env,
 });
 
@@ -29,10 +32,12 @@ export async function openObjectStore(
 ): Promise<ObjectStore> {
   const o = { ...OPEN_OBJECT_STORE_DEFAULTS, ...options };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined || /^[a-z]$/i.test(scheme)) return new LocalObjectStore(url, o.local);
-  if (scheme === "file") return new LocalObjectStore(fileURLToPath(url), o.local);
+  const route = o.kmsKeyRoute === undefined ? {} : { kmsKeyRoute: o.kmsKeyRoute };
+  if (scheme === undefined || /^[a-z]$/i.test(scheme))
+    return new LocalObjectStore(url, { ...o.local, ...route });
+  if (scheme === "file") return new LocalObjectStore(fileURLToPath(url), { ...o.local, ...route });
   if (scheme === "s3") {
-    const s3 = s3Options(url, o);
+    const s3 = { ...s3Options(url, o), ...route };
     const { S3ObjectStore } = await loadS3();
     return new S3ObjectStore(s3);
   }

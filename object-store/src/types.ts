@@ -1,9 +1,19 @@
 // The object store interface: the one door to bytes at rest for the lake (table files, the Delta log) and the
 // producer (offloaded payloads). Implementations: local filesystem and S3. Nothing here knows about tables.
 
+/**
+ * Chooses the KMS key of an object from its key (BYOK routing: a workspace's objects under its key, the rest
+ * under the platform key); `requested` is what the caller asked for. Undefined: no key (the store's default).
+ */
+export type KmsKeyRoute = (key: string, requested: string | undefined) => string | undefined;
+
 /** Per-put options. */
 export interface PutOptions {
-  /** KMS key id to encrypt this object with (BYOK: one per workspace partition). S3: SSE-KMS; local: recorded. */
+  /**
+   * KMS key id to encrypt this object with (BYOK: one per workspace). S3: SSE-KMS. Local: envelope encryption
+   * under that keystore key once the store has a keystore, else only recorded. A store's kmsKeyRoute has the
+   * last word.
+   */
   readonly kmsKeyId?: string;
   readonly contentType?: string;
 }
@@ -49,5 +59,11 @@ export interface ObjectStore {
   putFile(key: string, localPath: string, options?: PutOptions): Promise<ObjectInfo>;
   /** Downloads to a local file. Throws ObjectNotFoundError when absent. */
   getFile(key: string, localPath: string): Promise<void>;
+  /**
+   * Re-encrypts the object in place under `kmsKeyId` (the same bytes; the store's kmsKeyRoute has the last
+   * word), without bringing it back when it was deleted meanwhile: undefined then. S3: a server-side copy onto
+   * itself. Optional: without it, callers read and write the object back.
+   */
+  rekey?(key: string, kmsKeyId: string): Promise<ObjectInfo | undefined>;
   close(): Promise<void>;
 }

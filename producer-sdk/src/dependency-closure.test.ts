@@ -90,9 +90,10 @@ describe("the producer SDK's install", () => {
     expect(names).not.toContain("@facsimile/schemas-compiler");
   });
 
-  it("needs the AWS SDK only as the object store's optional peer, for offloading to S3", () => {
+  it("needs the AWS SDK only as the object store's optional peers (S3 for offloading, KMS for key services)", () => {
     expect(names.filter((n) => n.startsWith("@aws-sdk/") || n.startsWith("@smithy/"))).toEqual([]);
     expect([...closure.optionalPeers].sort()).toEqual([
+      "@aws-sdk/client-kms <- @facsimile/object-store",
       "@aws-sdk/client-s3 <- @facsimile/object-store",
       "@aws-sdk/lib-storage <- @facsimile/object-store",
     ]);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Local real services for tests and the demo: a single-node Apache Kafka (KRaft) from Maven Central and
-# MinIO built from the Go module proxy. Installs are cached (FACSIMILE_CACHE, default ~/.cache/facsimile);
+# Local real services for tests and the demo: a single-node Apache Kafka (KRaft) from Maven Central, MinIO built
+# from the Go module proxy, and on demand moto's server from PyPI (S3 + a KMS with several keys, for the BYOK
+# tests; not started by default). Installs are cached (FACSIMILE_CACHE, default ~/.cache/facsimile);
 # data lives under FACSIMILE_SERVICES_DIR (default: a folder in the temp dir). Every service binds 127.0.0.1.
 # This script must never download prebuilt binaries from anywhere but those registries.
 #
-#   services.sh up [kafka|minio]...   install if needed, start if not running, wait until healthy
-#   services.sh down [kafka|minio]... stop cleanly (SIGTERM, then SIGKILL after a grace period)
-#   services.sh status                 one line per service; exit 1 if any is down
-#   services.sh install [kafka|minio|sql-clients]  install into the cache only (sql-clients: psql, openssl
+#   services.sh up [kafka|minio|moto]...   install if needed, start if not running, wait until healthy
+#   services.sh down [kafka|minio|moto]... stop cleanly (SIGTERM, then SIGKILL after a grace period)
+#   services.sh status                 one line per service; exit 1 if kafka or minio is down
+#   services.sh install [kafka|minio|moto|sql-clients]  install into the cache only (sql-clients: psql, openssl
 #                                      and a psycopg venv for the PostgreSQL endpoint's tests; apt-get as root)
 #   services.sh env                    print the export lines that point clients at the services
 set -euo pipefail
@@ -27,7 +28,16 @@ MINIO_PASSWORD="${FACSIMILE_MINIO_PASSWORD:-facsimile-secret}"
 # The static KMS key MinIO encrypts SSE-KMS objects with. A test-only key: never use it for real data.
 MINIO_KMS_KEY="${FACSIMILE_MINIO_KMS_KEY:-facsimile-key:ZmFjc2ltaWxlLXRlc3Qta21zLWtleS0zMi1ieXRlcyE=}"
 
+# moto's server mode: S3 and KMS in one process, keys with states (Enabled, Disabled, PendingDeletion), each
+# object's SSE-KMS key id kept and reported. It does not encrypt at rest nor check key states on S3 reads, and its
+# If-None-Match is a check-then-put: single-writer tests only (the lake's commit races stay on MinIO). Chosen over
+# SeaweedFS, whose built-in ("local") KMS holds one random key in memory per process (its config loader is a stub)
+# and needs OpenBao/Vault or a cloud KMS for more, and over LocalStack, whose CLI starts it in a Docker container.
+MOTO_VERSION="5.2.5"
+MOTO_PORT="${FACSIMILE_MOTO_PORT:-19400}"
+
 KAFKA_HOME="${CACHE}/kafka-${KAFKA_VERSION}"
+MOTO_HOME="${CACHE}/moto-${MOTO_VERSION}"
 MINIO_BIN="${CACHE}/minio-${MINIO_VERSION}/minio"
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -75,6 +85,18 @@ install_minio() {
   # Build outside any module so the project's files cannot influence it.
   (cd "${CACHE}" && CGO_ENABLED=0 GOBIN="${gobin}" GOFLAGS=-mod=mod go install "github.com/minio/minio@${MINIO_VERSION}") \
     || die "go install of MinIO failed"
+}
+
+install_moto() {
+  if [ -f "${MOTO_HOME}/.complete" ]; then return 0; fi
+  need python3 "install Python 3.9+"
+  log "installing moto ${MOTO_VERSION} (S3 + KMS server) from PyPI into ${MOTO_HOME}"
+  rm -rf "${MOTO_HOME}"
+  python3 -m venv "${MOTO_HOME}" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  # Only the S3 extra and the server's web framework: moto[server] would pull every service's dependencies.
+  "${MOTO_HOME}/bin/pip" install -q --disable-pip-version-check "moto[s3]==${MOTO_VERSION}" "flask<4" "flask-cors<7" \
+    || die "pip could not install moto ${MOTO_VERSION}"
+  touch "${MOTO_HOME}/.complete"
 }
 
 # ---------------------------------------------------------------- kafka
@@ -163,6 +185,26 @@ start_minio() {
   fi
 }
 
+# ---------------------------------------------------------------- moto
+
+moto_healthy() { curl -fsS -m 2 "http://127.0.0.1:${MOTO_PORT}/moto-api/data.json" >/dev/null 2>&1; }
+
+start_moto() {
+  local dir="${RUN_DIR}/moto"
+  if pid_alive "${dir}/pid" && moto_healthy; then log "moto already running on 127.0.0.1:${MOTO_PORT}"; return 0; fi
+  if port_open "${MOTO_PORT}"; then die "port ${MOTO_PORT} is taken by another process; set FACSIMILE_MOTO_PORT or S3_KMS_ENDPOINT"; fi
+  install_moto
+  rm -rf "${dir}"
+  mkdir -p "${dir}"
+  log "starting moto ${MOTO_VERSION} (S3 + KMS) on 127.0.0.1:${MOTO_PORT}"
+  nohup "${MOTO_HOME}/bin/moto_server" -H 127.0.0.1 -p "${MOTO_PORT}" >"${dir}/stdout.log" 2>&1 < /dev/null &
+  echo $! >"${dir}/pid"
+  if ! wait_for moto "${dir}/pid" 60 moto_healthy; then
+    tail -n 40 "${dir}/stdout.log" >&2 || true
+    die "moto did not start (logs above, full log in ${dir})"
+  fi
+}
+
 # ---------------------------------------------------------------- common
 
 stop_one() { # name
@@ -190,7 +232,10 @@ cmd="${1:-}"
 case "${cmd}" in
   up)
     for s in $(services_from_args "$@"); do
-      case "$s" in kafka) start_kafka ;; minio) start_minio ;; *) die "unknown service '$s' (kafka|minio)" ;; esac
+      case "$s" in
+        kafka) start_kafka ;; minio) start_minio ;; moto) start_moto ;;
+        *) die "unknown service '$s' (kafka|minio|moto)" ;;
+      esac
     done ;;
   down)
     for s in $(services_from_args "$@"); do stop_one "$s"; done ;;
@@ -199,14 +244,16 @@ case "${cmd}" in
       case "$s" in
         kafka) install_kafka ;;
         minio) install_minio ;;
+        moto) install_moto ;;
         sql-clients) bash "${HERE}/../scripts/setup-sql-clients.sh" >/dev/null ;;
-        *) die "unknown service '$s' (kafka|minio|sql-clients)" ;;
+        *) die "unknown service '$s' (kafka|minio|moto|sql-clients)" ;;
       esac
     done ;;
   status)
     rc=0
     status_one kafka kafka_healthy "127.0.0.1:${KAFKA_PORT}, Apache Kafka ${KAFKA_VERSION}" || rc=1
     status_one minio minio_healthy "http://127.0.0.1:${MINIO_PORT}, MinIO ${MINIO_VERSION}" || rc=1
+    status_one moto moto_healthy "http://127.0.0.1:${MOTO_PORT}, moto ${MOTO_VERSION}, on demand" || true
     exit "${rc}" ;;
   env)
     echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT}"
@@ -214,8 +261,9 @@ case "${cmd}" in
     echo "export S3_ACCESS_KEY_ID=${MINIO_USER}"
     echo "export S3_SECRET_ACCESS_KEY=${MINIO_PASSWORD}"
     echo "export S3_REGION=us-east-1"
-    echo "export S3_KMS_KEY_ID=${MINIO_KMS_KEY%%:*}" ;;
+    echo "export S3_KMS_KEY_ID=${MINIO_KMS_KEY%%:*}"
+    echo "export S3_KMS_ENDPOINT=http://127.0.0.1:${MOTO_PORT}" ;;
   -h|--help|help|"")
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '${cmd}' (up|down|status|install|env)" ;;
 esac

@@ -31,6 +31,7 @@ import { openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, usageError } from "../command.js";
+import { openRoutedLake } from "../lake-keys.js";
 
 const usage = `usage: facsimile ingest --region <region> [--kafka <brokers> | --local <dir>] [--lake <url>] [options]
 
@@ -176,14 +177,15 @@ const command: CliCommand = {
         throw new UsageError("no bus: give --kafka <brokers> (or set KAFKA_BROKERS) or --local <dir>");
 
       const logger = consoleLogger(level);
-      const store = await openObjectStore(lakeLocation(values.lake, io.env, io.cwd), { env: io.env });
+      let directory: IngestDirectory | undefined;
+      // BYOK: each workspace's objects under its key id, as the directory says when the object is written.
+      const store = await openRoutedLake(lakeLocation(values.lake, io.env, io.cwd), () => directory, io);
       cleanups.push(() => store.close());
       const offloadStore =
         values.offload === undefined
           ? undefined
           : await openObjectStore(resolveLocal(io.cwd, values.offload), { env: io.env });
       if (offloadStore !== undefined) cleanups.push(() => offloadStore.close());
-      let directory: IngestDirectory | undefined;
       if (values.directory !== undefined) {
         const file = resolve(io.cwd, values.directory);
         directory = parseIngestDirectory(await readFile(file, "utf8"), file);

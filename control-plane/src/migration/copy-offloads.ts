@@ -28,7 +28,6 @@ export async function copyOffloads(
   workspaceId: string,
   from: string,
   to: string,
-  kmsKeyId?: string,
 ): Promise<OffloadCopyResult> {
   const source = workspaceOffloadPrefix(lakeRoot, from, workspaceId);
   const target = workspaceOffloadPrefix(lakeRoot, to, workspaceId);
@@ -43,10 +42,8 @@ export async function copyOffloads(
       continue;
     }
     const body = await store.get(o.key);
-    await store.put(key, body, {
-      contentType: OFFLOAD_CONTENT_TYPE,
-      ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
-    });
+    // The store picks the key (BYOK: its kmsKeyRoute names W's key for `…/offload/W/…`).
+    await store.put(key, body, { contentType: OFFLOAD_CONTENT_TYPE });
     objects++;
     bytes += body.length;
   }

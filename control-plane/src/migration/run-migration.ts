@@ -260,9 +260,8 @@ async function moveOffloads(
   from: readonly string[],
   to: readonly string[],
 ): Promise<void> {
-  const keyId = deps.view.get(workspaceId)?.keyId;
   for (const f of from)
-    for (const t of to) if (f !== t) await copyOffloads(deps.store, deps.lakeRoot, workspaceId, f, t, keyId);
+    for (const t of to) if (f !== t) await copyOffloads(deps.store, deps.lakeRoot, workspaceId, f, t);
 }
 
 function sameRegions(a: readonly string[], b: readonly string[]): boolean {

@@ -1,5 +1,6 @@
 // Local paths DuckDB can read for objects of a table: the file itself on a local store, else a copy in the cache
-// directory (data files and checkpoints are immutable, so a cached copy never goes stale). Never writes to the store.
+// directory (data files and checkpoints are immutable, so a cached copy never goes stale). A local store that
+// encrypts (embedded BYOK) is read like a remote one: through getFile, which decrypts. Never writes to the store.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -21,7 +22,7 @@ export async function localFiles(
 ): Promise<string[]> {
   const { concurrency } = { ...LOCAL_FILES_DEFAULTS, ...options };
   const store = table.store;
-  if (store instanceof LocalObjectStore) return keys.map((k) => join(store.root, k));
+  if (store instanceof LocalObjectStore && !store.encrypts()) return keys.map((k) => join(store.root, k));
   const out = keys.map((k) => join(cacheBase(table), k));
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -62,7 +63,7 @@ function cacheBase(table: Table): string {
  * never goes stale while its object exists, but must not outlive it. Other hosts' caches are theirs to drop.
  */
 export async function evictLocalCopies(table: Table, keys: readonly string[]): Promise<void> {
-  if (table.store instanceof LocalObjectStore) return;
+  if (table.store instanceof LocalObjectStore && !table.store.encrypts()) return;
   const base = cacheBase(table);
   for (const k of keys) await rm(join(base, k), { force: true });
 }

@@ -1,13 +1,21 @@
 // Maps AWS SDK / S3 errors to the lake's typed errors. Retry logic upstream reads only `retriable`: throttling,
 // 5xx and network failures are retriable, other 4xx are not. Must never turn an unknown error into success.
 import { S3ServiceException } from "@aws-sdk/client-s3";
-import { isStoreError, KmsKeyError, ObjectStoreError, type StoreError } from "../errors.js";
+import {
+  isStoreError,
+  KmsKeyError,
+  KmsKeyUnavailableError,
+  ObjectStoreError,
+  type StoreError,
+} from "../errors.js";
 
 export interface S3ErrorContext {
   readonly url: string;
   readonly key: string;
   readonly operation: string;
   readonly kmsKeyId?: string | undefined;
+  /** A read (get, getFile): a KMS refusal means the object's key is unusable. */
+  readonly reading?: boolean;
 }
 
 const THROTTLING_NAMES: ReadonlySet<string> = new Set([
@@ -98,6 +106,13 @@ export function toS3StoreError(err: unknown, ctx: S3ErrorContext): StoreError {
   };
   if (isKmsError(err) && !throttled && ctx.kmsKeyId !== undefined) {
     return new KmsKeyError(ctx.url, ctx.key, ctx.kmsKeyId, { cause: err, context: { s3Code: name, status } });
+  }
+  if (isKmsError(err) && !throttled && ctx.reading === true) {
+    // AWS refuses to read an object whose key is disabled, pending deletion or gone: crypto-shredded data.
+    return new KmsKeyUnavailableError(ctx.url, ctx.key, "(the object's key)", name, {
+      cause: err,
+      context: { s3Code: name, status },
+    });
   }
   const retriable =
     throttled ||

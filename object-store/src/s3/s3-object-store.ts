@@ -6,10 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -21,6 +23,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ObjectExistsError, ObjectNotFoundError, ObjectStoreError } from "../errors.js";
+import { routeKmsKey } from "../keys/seal-options.js";
 import { assertValidKey, assertValidPrefix } from "../object-key.js";
 import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from "../types.js";
 import { isConditionalCreateConflict, isS3NotFound, toS3StoreError } from "./s3-errors.js";
@@ -32,6 +35,7 @@ import {
 } from "./s3-options.js";
 
 const MAX_PARTS = 10_000;
+const MAX_COPY_BYTES = 5 * 1024 * 1024 * 1024;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 export class S3ObjectStore implements ObjectStore {
@@ -66,16 +70,16 @@ export class S3ObjectStore implements ObjectStore {
       return await out.Body.transformToByteArray();
     } catch (err) {
       if (isS3NotFound(err)) throw new ObjectNotFoundError(this.url, key, { cause: err });
-      throw toS3StoreError(err, { url: this.url, key, operation: "get" });
+      throw toS3StoreError(err, { url: this.url, key, operation: "get", reading: true });
     }
   }
 
   put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
-    return this.upload(key, body, options, false);
+    return this.upload(key, body, this.routed(key, options), false);
   }
 
   putIfAbsent(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectInfo> {
-    return this.upload(key, body, options, true);
+    return this.upload(key, body, this.routed(key, options), true);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -138,8 +142,9 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putFile(key: string, localPath: string, options: PutOptions = {}): Promise<ObjectInfo> {
+  async putFile(key: string, localPath: string, requested: PutOptions = {}): Promise<ObjectInfo> {
     const Key = this.fullKey(key);
+    const options = this.routed(key, requested);
     let size: number;
     try {
       size = (await stat(localPath)).size;
@@ -177,12 +182,59 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       await rm(tmp, { force: true });
       if (isS3NotFound(err)) throw new ObjectNotFoundError(this.url, key, { cause: err });
-      throw toS3StoreError(err, { url: this.url, key, operation: "getFile" });
+      throw toS3StoreError(err, { url: this.url, key, operation: "getFile", reading: true });
+    }
+  }
+
+  async rekey(key: string, kmsKeyId: string): Promise<ObjectInfo | undefined> {
+    const Key = this.fullKey(key);
+    const options = this.routed(key, { kmsKeyId });
+    const before = await this.head(key);
+    if (before === undefined) return undefined;
+    if (before.size > MAX_COPY_BYTES) return this.rekeyByDownload(key, options);
+    try {
+      // A copy onto itself that changes only the encryption; a source deleted meanwhile fails, never revives.
+      const out = await this.client.send(
+        new CopyObjectCommand({
+          ...this.putParams(Key, options),
+          CopySource: `${this.bucket}/${Key.split("/").map(encodeURIComponent).join("/")}`,
+          MetadataDirective: "COPY",
+        }),
+      );
+      const kms = normalizeKmsKeyId(out.SSEKMSKeyId) ?? options.kmsKeyId;
+      return {
+        key,
+        size: before.size,
+        lastModified: out.CopyObjectResult?.LastModified?.getTime() ?? Date.now(),
+        ...(out.CopyObjectResult?.ETag === undefined ? {} : { etag: out.CopyObjectResult.ETag }),
+        ...(kms === undefined ? {} : { kmsKeyId: kms }),
+      };
+    } catch (err) {
+      if (isS3NotFound(err)) return undefined;
+      throw toS3StoreError(err, { url: this.url, key, operation: "rekey", kmsKeyId: options.kmsKeyId });
     }
   }
 
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
+  }
+
+  /** Objects above CopyObject's 5 GiB limit: through a local temp file. */
+  private async rekeyByDownload(key: string, options: PutOptions): Promise<ObjectInfo | undefined> {
+    const tmp = resolve(tmpdir(), `facsimile-rekey-${randomBytes(8).toString("hex")}`);
+    try {
+      await this.getFile(key, tmp);
+      return await this.putFile(key, tmp, options);
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  private routed(key: string, options: PutOptions): PutOptions {
+    return routeKmsKey(this.options.kmsKeyRoute, key, options);
   }
 
   private fullKey(key: string): string {

@@ -1,6 +1,7 @@
 // Settings of the S3 object store and the SDK client built from them: bounded retries (the SDK's standard mode),
 // connection and idle timeouts. Must never read credentials from anywhere but the options (or the SDK's chain).
 import { S3Client } from "@aws-sdk/client-s3";
+import type { KmsKeyRoute } from "../types.js";
 
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -32,6 +33,8 @@ export interface S3ObjectStoreOptions {
   readonly socketTimeoutMs: number;
   /** Use this client instead of building one; it is not destroyed by close(). */
   readonly client: S3Client | undefined;
+  /** Chooses each object's SSE-KMS key id (BYOK routing); undefined: the key id the caller passes. */
+  readonly kmsKeyRoute: KmsKeyRoute | undefined;
 }
 
 export const S3_OBJECT_STORE_DEFAULTS: Readonly<Omit<S3ObjectStoreOptions, "bucket">> = Object.freeze({
@@ -47,6 +50,7 @@ export const S3_OBJECT_STORE_DEFAULTS: Readonly<Omit<S3ObjectStoreOptions, "buck
   connectionTimeoutMs: 5_000,
   socketTimeoutMs: 120_000,
   client: undefined,
+  kmsKeyRoute: undefined,
 });
 
 export function buildS3Client(options: S3ObjectStoreOptions): S3Client {

@@ -217,6 +217,17 @@ export function describeObjectStoreConformance(
       );
     });
 
+    test("rekey puts an object under a KMS key in place, and never revives an absent one", async (store) => {
+      if (store.rekey === undefined) return;
+      await store.put("kms/rekey.bin", bytes("kept bytes"));
+      const info = await store.rekey("kms/rekey.bin", o.kmsKeyId);
+      assert.equal(info?.kmsKeyId, o.kmsKeyId);
+      assert.equal((await store.head("kms/rekey.bin"))?.kmsKeyId, o.kmsKeyId);
+      assert.equal(text(await store.get("kms/rekey.bin")), "kept bytes");
+      assert.equal(await store.rekey("kms/absent.bin", o.kmsKeyId), undefined);
+      assert.equal(await store.head("kms/absent.bin"), undefined);
+    });
+
     if (o.unknownKmsKeyId !== undefined) {
       const unknown = o.unknownKmsKeyId;
       test("a KMS key id the store does not know is refused with KmsKeyError", async (store) => {

@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
-import { openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
@@ -12,6 +11,7 @@ import {
   controlLake,
   openControlDirectory,
 } from "../../control-directory.js";
+import { openRoutedLake } from "../../lake-keys.js";
 import { regionMerge } from "../../run-region-merge.js";
 
 const usage = `usage: facsimile control erase --workspace <id> [--resource <ari>] [--dry-run] [options]
@@ -67,7 +67,7 @@ const command: CliCommand = {
       );
     try {
       const dir = await openControlDirectory(values, io);
-      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
+      const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);
       const duck = await openDuckDb();
       try {
         const registry = loadDefaultRegistry();

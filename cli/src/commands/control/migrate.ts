@@ -14,7 +14,6 @@ import {
 } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
-import { openObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
@@ -24,6 +23,7 @@ import {
   controlLake,
   openControlDirectory,
 } from "../../control-directory.js";
+import { openRoutedLake } from "../../lake-keys.js";
 import { regionMerge } from "../../run-region-merge.js";
 
 const usage = `usage: facsimile control migrate --workspace <id> --to <region[,region...]> [--dry-run] [options]
@@ -112,7 +112,7 @@ const command: CliCommand = {
     }
     try {
       const dir = await openControlDirectory(values, io);
-      const store = await openObjectStore(controlLake(values.lake, values.data, io), { env: io.env });
+      const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);
       const duck = await openDuckDb();
       try {
         const to = (values.to ?? "")
