@@ -14,6 +14,7 @@ const packages = [
   "transforms",
   "ingest",
   "control-plane",
+  "maintenance",
   "query",
   "demo",
   "autoscale",
@@ -26,7 +27,17 @@ const CRASH_TESTS = ["test/src/ingest/ingest-crash*.test.ts"];
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Packages with a `/testing` subpath (test and benchmark support, package.json "exports").
-const testing = ["core", "object-store", "bus", "lake", "transforms", "ingest", "control-plane", "query"];
+const testing = [
+  "core",
+  "object-store",
+  "bus",
+  "lake",
+  "transforms",
+  "ingest",
+  "control-plane",
+  "maintenance",
+  "query",
+];
 // Other subpaths: package/subpath -> the file under <package>/src.
 const subpaths: Record<string, string> = {
   "object-store/s3": "object-store/src/s3/index.ts",

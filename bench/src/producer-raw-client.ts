@@ -40,7 +40,6 @@ export async function rawKafkajsProducer(
         const batch: Message[] = messages.slice(i, i + window).map((m) => ({
           key: m.key,
           value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-          headers: { "facsimile-entity": "JiraIssue" },
         }));
         await producer.send({ topic, messages: batch, acks: -1, compression: codec });
       }

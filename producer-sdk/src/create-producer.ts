@@ -22,6 +22,7 @@ import {
   type SchemaRegistry,
   type SizedEntity,
   sizeEntity,
+  sizeEntityStrict,
   UnknownEntityError,
 } from "@facsimile/schemas";
 import type { z } from "zod";
@@ -166,7 +167,6 @@ export function createProducer<I = EntityInputs>(
   const batchers = new Map<string, TopicBatcher>();
   const inFlight = new Set<Promise<PublishReceipt>>();
   const warnedDeprecated = new Set<string>();
-  const entityHeaders = new Map<string, Readonly<Record<string, string>>>();
   let closed = false;
 
   const batcherOf = (topic: string): TopicBatcher => {
@@ -199,14 +199,19 @@ export function createProducer<I = EntityInputs>(
     if (!tombstone && issues.length === 0 && custom === undefined) {
       // The hot path: the compiled strict check and the encoder's own checks, straight on the caller's value (no
       // copy; it is written before publish() returns and not kept). Only a value that fails meets zod, for the
-      // full list of its issues.
-      try {
-        const strict = o.validate ? strictCheckOf(info.name, info.messageName)(value) : undefined;
-        if (strict !== undefined) issues.push({ path: `value.${strict.path}`, message: strict.message });
-        else payload = sizeEntity(deps.registry, info.name, value as object);
-      } catch (err) {
-        if (!(err instanceof EntityValueError)) throw err;
-        issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+      // full list of its issues. With validation on, a good value is checked and measured in one pass by the
+      // encoder's strict codec (what zod refuses, it refuses); any other value takes the strict check, then the
+      // encoder's checks, for what is wrong.
+      payload = o.validate ? sizeEntityStrict(deps.registry, info.name, value) : undefined;
+      if (payload === undefined) {
+        try {
+          const strict = o.validate ? strictCheckOf(info.name, info.messageName)(value) : undefined;
+          if (strict !== undefined) issues.push({ path: `value.${strict.path}`, message: strict.message });
+          else payload = sizeEntity(deps.registry, info.name, value as object);
+        } catch (err) {
+          if (!(err instanceof EntityValueError)) throw err;
+          issues.push({ path: `value.${String(err.context.path)}`, message: err.message });
+        }
       }
       if (issues.length > 0 && o.validate) {
         const zodIssues = zodIssuesOf(validator, value);
@@ -234,15 +239,6 @@ export function createProducer<I = EntityInputs>(
       throw new PayloadTooLargeError(entity, payload.byteLength, o.maxPayloadBytes);
     }
     return { info, envelope, payload, topic: recordsTopic(region) };
-  };
-
-  const headersOf = (entity: string): Readonly<Record<string, string>> => {
-    let h = entityHeaders.get(entity);
-    if (h === undefined) {
-      h = Object.freeze({ "facsimile-entity": entity });
-      entityHeaders.set(entity, h);
-    }
-    return h;
   };
 
   const send = async (prepared: ReturnType<typeof prepare>, tombstone: boolean): Promise<PublishReceipt> => {
@@ -300,10 +296,7 @@ export function createProducer<I = EntityInputs>(
         logger.debug("offloaded payload", { entity, uri: offloaded.uri, sizeBytes: offloaded.sizeBytes });
       }
       const bytes = value as Uint8Array;
-      const appended = await batcherOf(topic).add(
-        { key: envelope.workspaceId, value: bytes, headers: headersOf(entity) },
-        bytes.length,
-      );
+      const appended = await batcherOf(topic).add({ key: envelope.workspaceId, value: bytes }, bytes.length);
       return offloadedTo === undefined
         ? { topic: appended.topic, partition: appended.partition, offset: appended.offset, version }
         : {

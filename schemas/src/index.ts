@@ -15,7 +15,7 @@ export {
   type RowColumn,
   type ScalarColumnType,
 } from "./codec/flatten-entity.js";
-export { type SizedEntity, sizeEntity } from "./codec/size-entity.js";
+export { type SizedEntity, sizeEntity, sizeEntityByPlan, sizeEntityStrict } from "./codec/size-entity.js";
 export * as wire from "./codec/wire-writer.js";
 export { EntityValueError, UnknownEntityError } from "./errors.js";
 export * from "./generated/inputs.js";

@@ -9,11 +9,12 @@ import { describe, expect, it } from "vitest";
 import { validators } from "../generated/validators.js";
 import { loadDefaultRegistry } from "../load-default-registry.js";
 import { ENVELOPE_PACKAGE } from "../registry.js";
+import { compileEntityCodec } from "./compile-entity-codec.js";
 import { decodeEntity } from "./decode-entity.js";
 import { encodeEntity, encodeEntityAny } from "./encode-entity.js";
 import { decodeEntityRow, entityColumns } from "./flatten-entity.js";
 import { enumNames } from "./resolve-entity.js";
-import { sizeEntity } from "./size-entity.js";
+import { sizeEntity, sizeEntityByPlan, sizeEntityStrict } from "./size-entity.js";
 
 const registry = loadDefaultRegistry();
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
@@ -112,6 +113,47 @@ describe.each(registry.entities.map((e) => [e.name]))("%s", (name) => {
         );
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("has a compiled codec that takes every good value and writes the field plans' exact bytes", () => {
+    const codec = compileEntityCodec(desc);
+    fc.assert(
+      fc.property(plainArb(desc), (value) => {
+        const expected = sizeEntityByPlan(registry, name, value).toBytes();
+        const lengths: number[] = [];
+        // The compiled path itself, not its fallback: measure throws for a value it refuses.
+        const byteLength = codec.measure(value, lengths);
+        expect(byteLength).toBe(expected.length);
+        const out = Buffer.alloc(byteLength + 2, 0xee);
+        expect(codec.write(out, 1, value, { list: lengths, next: 0 })).toBe(1 + byteLength);
+        expect(new Uint8Array(out.subarray(1, 1 + byteLength))).toEqual(new Uint8Array(expected));
+        expect([out[0], out[byteLength + 1]]).toEqual([0xee, 0xee]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("has a strict codec that takes what the zod validator takes, with the same bytes, and nothing the encoder refuses", () => {
+    const validator = validators[name as keyof typeof validators];
+    const listKey = desc.fields.find((f) => f.fieldKind === "list")?.jsonName;
+    const variants = plainArb(desc).chain((value) =>
+      fc.constantFrom<Record<string, unknown>>(
+        value,
+        { ...value, noSuchField: undefined },
+        ...(listKey === undefined ? [] : [{ ...value, [listKey]: undefined }]),
+        { ...value, [desc.fields[0]?.jsonName ?? "x"]: Number.NaN },
+      ),
+    );
+    fc.assert(
+      fc.property(variants, (value) => {
+        const sized = sizeEntityStrict(registry, name, value);
+        expect(sized !== undefined).toBe(validator.safeParse(value).success);
+        if (sized !== undefined) {
+          expect(new Uint8Array(sized.toBytes())).toEqual(encodeEntity(registry, name, value));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -324,6 +366,11 @@ describe("sizeEntity at the edges of the wire format", () => {
       const value = { ...base, watchCount, ...(storyPoints === undefined ? {} : { storyPoints }) };
       expect(new Uint8Array(sizeEntity(registry, "JiraIssue", value).toBytes())).toEqual(
         encodeEntity(registry, "JiraIssue", value),
+      );
+      // ...through the compiled codec, which takes these values (it throws for one it refuses).
+      const desc = registry.message(registry.entity("JiraIssue").messageName);
+      expect(compileEntityCodec(desc).measure(value, [])).toBe(
+        sizeEntityByPlan(registry, "JiraIssue", value).byteLength,
       );
     }
   });

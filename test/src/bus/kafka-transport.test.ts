@@ -30,7 +30,6 @@ describe("KafkaTransport failures", () => {
       maxRetryTimeMs: 100,
       connectionTimeoutMs: 200,
     });
-    const started = Date.now();
     const error = await transport
       .produce("facsimile.nowhere.records", [{ key: "w", value: new Uint8Array([1]) }])
       .then(
@@ -39,7 +38,8 @@ describe("KafkaTransport failures", () => {
       );
     expect(isTransportError(error)).toBe(true);
     expect(isTransportError(error) && error.retriable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // The budget was spent, not a hang cut short: kafkajs gave up after its retries (the test timeout bounds it).
+    expect(isTransportError(error) && error.context.kafkaError).toBe("KafkaJSNumberOfRetriesExceeded");
     await transport.close();
   });
 });
