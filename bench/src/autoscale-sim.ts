@@ -1,6 +1,7 @@
 // autoscale-sim: our controller (planScale) against KEDA's Kafka rule (with the HPA defaults) on one trace, in
-// simulated time: a step load 2k -> 20k -> 2k records/s over a model of workers that each process --worker-rate
-// records/s (see autoscale-sim-model.ts). Prints for each: recoverSeconds (from the step up until the lag is
+// simulated time: a step load 2k -> 20k -> 2k records/s over a model of workers that each process the per-worker rate
+// measured first on our own worker (measure-worker-rate.ts: a real ingest worker works off a backlog, the rate is
+// the controller's estimate from its busy metrics), or --worker-rate records/s when given (see autoscale-sim-model.ts). Prints for each: recoverSeconds (from the step up until the lag is
 // back under the set point for good), peakLag, workerMinutes and scaleActions. KEDA runs with its documented
 // default lagThreshold (10) and, for a comparison at equal cost, with the lagThreshold of a sweep whose
 // worker-minutes are the lowest at or above ours: that is "keda". `--json`: { "ours": {...}, "keda": {...} }.
@@ -15,6 +16,7 @@ import {
   type ScaleState,
 } from "@facsimile/autoscale";
 import { type Decider, type SimOptions, type SimResult, simulate } from "./autoscale-sim-model.js";
+import { measureWorkerRate } from "./measure-worker-rate.js";
 import type { BenchReport } from "./report.js";
 
 const SWEEP = [10, 100, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
@@ -23,17 +25,26 @@ export default async function run(argv: readonly string[]): Promise<BenchReport>
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      "worker-rate": { type: "string", default: "2500" },
-      partitions: { type: "string", default: "12" },
+      "worker-rate": { type: "string" },
+      partitions: { type: "string" },
       "set-point": { type: "string", default: "20000" },
       "low-rate": { type: "string", default: "2000" },
       "high-rate": { type: "string", default: "20000" },
     },
     strict: false,
   });
+  const given = values["worker-rate"];
+  const measured = typeof given === "string" ? undefined : await measureWorkerRate();
+  const workerRate = measured?.recordsPerSecond ?? Number(given);
+  const high = Number(values["high-rate"]);
+  // Default: 12 partitions, or enough that the high rate fits at 2/3 of the (measured) per-worker rate.
+  const partitions =
+    typeof values.partitions === "string"
+      ? Number(values.partitions)
+      : Math.max(12, Math.ceil((high / workerRate) * 1.5));
   const sim: SimOptions = {
-    partitions: Number(values.partitions),
-    workerRate: Number(values["worker-rate"]),
+    partitions,
+    workerRate,
     startupSeconds: 20,
     rebalanceSeconds: 5,
     inFlightSeconds: 0.5,
@@ -41,7 +52,6 @@ export default async function run(argv: readonly string[]): Promise<BenchReport>
   };
   const setPoint = Number(values["set-point"]);
   const low = Number(values["low-rate"]);
-  const high = Number(values["high-rate"]);
   // 5 min at 2k/s, 10 min at 20k/s, 15 min at 2k/s.
   const stepAt = 300;
   const trace = [
@@ -89,7 +99,12 @@ export default async function run(argv: readonly string[]): Promise<BenchReport>
     `worker-minutes ${r.workerMinutes.toFixed(1).padStart(6)}  scale actions ${String(r.scaleActions).padStart(3)}  max ${r.maxWorkers}`;
   const text = [
     `autoscale-sim: step ${low} -> ${high} -> ${low} records/s (300 s, 600 s, 900 s), ${sim.partitions} partitions, ` +
-      `${sim.workerRate} records/s per worker, start-up ${sim.startupSeconds} s, rebalance ${sim.rebalanceSeconds} s, ` +
+      `${sim.workerRate} records/s per worker ${
+        measured === undefined
+          ? "(given)"
+          : `(measured: one ingest worker, ${measured.records} records, median of ${measured.samples} busy-metric ` +
+            `estimates; records_in_total / busy_seconds_total ${measured.cumulativePerSecond}/s)`
+      }, start-up ${sim.startupSeconds} s, rebalance ${sim.rebalanceSeconds} s, ` +
       `set point ${setPoint}, decisions every 15 s`,
     row("ours (planScale defaults)", oursResult),
     row(`keda lagThreshold ${matched.lagThreshold} (equal cost)`, matched),
@@ -107,7 +122,7 @@ export default async function run(argv: readonly string[]): Promise<BenchReport>
   });
   return {
     bench: "autoscale-sim",
-    options: { ...sim, setPoint, low, high },
+    options: { ...sim, setPoint, low, high, workerRateMeasured: measured !== undefined },
     figures: [],
     text,
     json: {
@@ -115,6 +130,7 @@ export default async function run(argv: readonly string[]): Promise<BenchReport>
       keda: { ...pick(matched), lagThreshold: matched.lagThreshold },
       kedaDefault: { ...pick(kedaDefault), lagThreshold: 10 },
       oursBeatsKeda: beats,
+      workerRate: measured ?? { recordsPerSecond: sim.workerRate, given: true },
     },
   };
 }

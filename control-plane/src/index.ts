@@ -43,7 +43,7 @@ export {
   type ErasureVerification,
   eraseWorkspace,
 } from "./erasure/erase-workspace.js";
-export { executeErasure, type TableErasureResult } from "./erasure/execute-erasure.js";
+export { executeErasure, type RunMerge, type TableErasureResult } from "./erasure/execute-erasure.js";
 export { type LakeTable, listLakeTables } from "./erasure/lake-tables.js";
 export {
   type ErasurePlan,

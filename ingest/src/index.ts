@@ -66,7 +66,12 @@ export {
   rerouteMessage,
 } from "./records/dead-letter-message.js";
 export { routeSideEffects, type SideEffectResult } from "./records/route-side-effects.js";
-export { type DeadLetterEntry, writeDeadLetters } from "./records/write-dead-letters.js";
+export {
+  type DeadLetterEntry,
+  type DeadLetterPayloads,
+  deadLetterFolder,
+  writeDeadLetters,
+} from "./records/write-dead-letters.js";
 export {
   appendToSink,
   type SinkCommit,

@@ -34,6 +34,15 @@ export interface SupervisorDeps {
   /** A worker process exited (stopped by the supervisor or on its own) with this code. */
   readonly onExit?: (id: string, code: number | null, output: string) => void;
   readonly clock?: () => number;
+  /** Starts a worker process (default: startWorkerProcess, a child process); a fake in unit tests. */
+  readonly launch?: (
+    id: string,
+    command: readonly string[],
+    env: Readonly<Record<string, string | undefined>>,
+    now: number,
+  ) => WorkerProcess;
+  /** Reads a worker's metrics (default: scrapeWorker over HTTP). */
+  readonly scrape?: (id: string, url: string) => Promise<WorkerMetrics>;
 }
 
 /** What the state file holds. */
@@ -66,6 +75,8 @@ export function createSupervisor(deps: SupervisorDeps, options: Partial<Supervis
   const controller = autoscaleOptions(o.autoscale);
   const clock = deps.clock ?? Date.now;
   const env = deps.env ?? process.env;
+  const launch = deps.launch ?? startWorkerProcess;
+  const scrape = deps.scrape ?? scrapeWorker;
   const workers: WorkerProcess[] = [];
   const stopping = new Set<Promise<unknown>>();
   let state: ScaleState = {};
@@ -112,7 +123,7 @@ export function createSupervisor(deps: SupervisorDeps, options: Partial<Supervis
       const scraped = await Promise.all(
         workers.map(async (w) => {
           const url = w.metricsUrl();
-          return url === undefined ? undefined : await scrapeWorker(w.id, url).catch(() => undefined);
+          return url === undefined ? undefined : await scrape(w.id, url).catch(() => undefined);
         }),
       );
       metrics = scraped.filter((m): m is WorkerMetrics => m !== undefined);
@@ -124,7 +135,7 @@ export function createSupervisor(deps: SupervisorDeps, options: Partial<Supervis
       state = plan.state;
       if (!stopped) {
         while (workers.length < plan.desired)
-          workers.push(startWorkerProcess(`${deps.region}-${++seq}`, deps.workerCommand, env, clock()));
+          workers.push(launch(`${deps.region}-${++seq}`, deps.workerCommand, env, clock()));
         // The newest go first: the oldest hold the warmest caches and the most settled assignment.
         while (workers.length > plan.desired) stopWorker(workers.pop() as WorkerProcess);
       }

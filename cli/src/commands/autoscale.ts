@@ -4,7 +4,6 @@
 // scaler, scraping the workers given with --metrics. Runs until SIGTERM/SIGINT, which stops the workers gracefully.
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import {
   type AutoscaleOptions,
   autoscaleOptions,
@@ -18,7 +17,7 @@ import {
 } from "@facsimile/autoscale";
 import { createKafkaTransport, createLocalTransport, recordsTopic, silentLogger } from "@facsimile/bus";
 import { isFacsimileError, isIntegerInRange } from "@facsimile/core";
-import { type CliCommand, EXIT, usageError } from "../command.js";
+import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../command.js";
 
 const usage = `usage: facsimile autoscale --region <region> [--kafka <brokers> | --local <dir>] [--lake <url>] [options] [-- <ingest options>]
 
@@ -70,6 +69,7 @@ const OPTIONS = {
   "state-dir": { type: "string" },
   "serve-keda": { type: "string" },
   metrics: { type: "string" },
+  help: { type: "boolean" },
 } as const;
 
 class UsageError extends Error {}
@@ -91,12 +91,8 @@ const command: CliCommand = {
     const dash = args.indexOf("--");
     const own = dash === -1 ? args : args.slice(0, dash);
     const passthrough = dash === -1 ? [] : args.slice(dash + 1);
-    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; args: string[] }>>["values"];
-    try {
-      ({ values } = parseArgs({ args: [...own], options: OPTIONS, strict: true }));
-    } catch (err) {
-      return usageError(io, usage, (err as Error).message);
-    }
+    const values = parseCommandFlags(own, OPTIONS, usage, io);
+    if (typeof values === "number") return values;
     let stop: (() => Promise<void>) | undefined;
     let stopRequested = false;
     const onSignal = (signal: string): void => {

@@ -56,6 +56,9 @@ tables (regions/<region>/tables/<table>) with the transform models.
                            merges) move to the others (default 30000; heartbeats every tenth of it)
   --stages <s>             all (default), append (sink only) or merge (targets only)
   --wrong-region <p>       reroute (default) or drop records whose workspace lives in another region
+  --dlq-payloads <p>       store (default): a dead letter's bytes go to the lake (regions/<region>/dead-letters/
+                           <workspace>/), the DLQ message references them, so erasure can delete them;
+                           inline: the bytes in the DLQ message
   --unknown-workspace <p>  dead-letter (default) or accept records of workspaces the directory lacks
   --batch-size <n>         messages per micro-batch (default ${DEFAULT_INGEST_WORKER_OPTIONS.maxBatchSize})
   --threads <n>            DuckDB threads of the worker's instance (default: 1)
@@ -80,6 +83,7 @@ const OPTIONS = {
   "session-timeout": { type: "string" },
   stages: { type: "string", default: "all" },
   "wrong-region": { type: "string", default: "reroute" },
+  "dlq-payloads": { type: "string", default: "store" },
   "unknown-workspace": { type: "string", default: "dead-letter" },
   "batch-size": { type: "string" },
   threads: { type: "string" },
@@ -157,6 +161,7 @@ const command: CliCommand = {
         throw new UsageError("give --kafka or --local, not both");
       const stages = oneOf<IngestStages>("stages", values.stages, ["all", "append", "merge"]);
       const wrongRegion = oneOf("wrong-region", values["wrong-region"], ["reroute", "drop"] as const);
+      const deadLetterPayloads = oneOf("dlq-payloads", values["dlq-payloads"], ["store", "inline"] as const);
       const unknownWorkspace = oneOf("unknown-workspace", values["unknown-workspace"], [
         "dead-letter",
         "accept",
@@ -235,6 +240,7 @@ const command: CliCommand = {
           stages,
           wrongRegion,
           unknownWorkspace,
+          deadLetterPayloads,
           ...(batchSize === undefined ? {} : { maxBatchSize: batchSize }),
           ...(threads === undefined ? {} : { duckdb: { config: { threads: String(threads) } } }),
         },

@@ -14,7 +14,7 @@ import type { DirectoryEntry } from "../directory/directory-entry.js";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
 import { WorkspaceNotFoundError } from "../errors.js";
-import { executeErasure, type TableErasureResult } from "./execute-erasure.js";
+import { executeErasure, type RunMerge, type TableErasureResult } from "./execute-erasure.js";
 import { joinKey, listLakeTables } from "./lake-tables.js";
 import { type ErasurePlan, type ErasureSubject, type OffloadLocation, planErasure } from "./plan-erasure.js";
 
@@ -28,6 +28,8 @@ export interface EraseDeps {
   readonly offloads?: readonly OffloadLocation[];
   readonly onProgress?: (message: string) => void;
   readonly clock?: () => number;
+  /** Runs a region's pending merge when no worker does (see ExecuteErasureDeps.runMerge). */
+  readonly runMerge?: RunMerge;
 }
 
 export interface EraseOptions {
@@ -122,6 +124,7 @@ export async function eraseWorkspace(
       ...planDeps,
       mergeWaitMs: o.mergeWaitMs,
       ...(deps.onProgress === undefined ? {} : { onProgress: deps.onProgress }),
+      ...(deps.runMerge === undefined ? {} : { runMerge: deps.runMerge }),
     },
     fresh,
     async (t) => {
@@ -199,11 +202,21 @@ async function verifyErasure(
   };
 }
 
-/** The producer's default offload prefix and each region's (regions/<r>/offload), in the lake's store. */
+/**
+ * The producer's default offload prefix and each region's (regions/<r>/offload), in the lake's store, and each
+ * region's dead letters' payloads (regions/<r>/dead-letters: the DLQ messages only reference them).
+ */
 async function defaultOffloads(store: ObjectStore, root: string): Promise<OffloadLocation[]> {
   const regions = [...new Set((await listLakeTables(store, root)).map((t) => t.region))];
-  return ["offload", ...regions.map((r) => regionLayout.offload(r))].map((p) => ({
-    store,
-    prefix: joinKey(root, p),
-  }));
+  return [
+    ...["offload", ...regions.map((r) => regionLayout.offload(r))].map((p) => ({
+      store,
+      prefix: joinKey(root, p),
+    })),
+    ...regions.map((r) => ({
+      store,
+      prefix: joinKey(root, regionLayout.deadLetters(r)),
+      kind: "dead-letters" as const,
+    })),
+  ];
 }

@@ -4,7 +4,8 @@
 // from the store, and target tables' logs are cut at the new version (purgeHistory) so no earlier version loads.
 // The raw sink's old files go only once every target of the region has merged past the rewrite (the merge reads
 // old files back to tell new rows from rewritten ones); until then they are reported as pending and a re-run
-// finishes them. Offloaded objects of the workspace go last. Every step is idempotent: a re-run finds less to do.
+// finishes them, unless the caller can run the merge itself (runMerge: the CLI starts a merge-only worker).
+// Offloaded objects of the workspace go last. Every step is idempotent: a re-run finds less to do.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type Action,
@@ -51,7 +52,15 @@ export interface ExecuteErasureDeps {
   readonly onProgress?: (message: string) => void;
   /** How long to wait for the region's merge to pass the sink rewrite before leaving old sink files pending. */
   readonly mergeWaitMs?: number;
+  /**
+   * Runs the region's pending merge here (through the sink head) when no worker passed the rewrite within
+   * mergeWaitMs; without it the old sink files stay pending and a re-run finishes them.
+   */
+  readonly runMerge?: RunMerge;
 }
+
+/** Brings every target table of a region up to its sink head, e.g. with a merge-only ingest worker. */
+export type RunMerge = (region: string) => Promise<void>;
 
 const MAX_ATTEMPTS = 10;
 
@@ -197,6 +206,13 @@ export async function executeErasure(
         await new Promise((r) => setTimeout(r, 200));
         through = await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, t.region, targetsOf(t.region));
       }
+      if (through < snapshot.version && deps.runMerge !== undefined) {
+        deps.onProgress?.(
+          `${t.region}: no merge passed the sink rewrite (version ${snapshot.version}) within ${deps.mergeWaitMs ?? 0} ms: running the merge here`,
+        );
+        await deps.runMerge(t.region);
+        through = await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, t.region, targetsOf(t.region));
+      }
       if (through < snapshot.version) {
         deletable = [];
         pending.push(...old.map((o) => o.key));
@@ -234,9 +250,19 @@ export async function executeErasure(
   }
   let offloadObjects = 0;
   let offloadBytes = 0;
-  for (const o of deps.offloads) {
+  for (const [i, o] of deps.offloads.entries()) {
     const prefix = `${o.prefix.replace(/\/+$/, "")}/${subject.workspaceId}/`;
-    if (subject.resourceAri !== undefined) break;
+    if (subject.resourceAri !== undefined) {
+      // A resource's objects were found from its payloads in the plan (the sink no longer holds them now).
+      for (const key of plan.offloads[i]?.keys ?? []) {
+        const info = await o.store.head(key);
+        if (info === undefined) continue;
+        await o.store.delete(key);
+        offloadObjects++;
+        offloadBytes += info.size;
+      }
+      continue;
+    }
     for await (const info of o.store.list(prefix)) {
       await o.store.delete(info.key);
       offloadObjects++;

@@ -1,7 +1,10 @@
 // The plan of an erasure, built from the tables' current snapshots and a scan of the candidate files: per table,
 // which data files hold rows of the workspace (or of one resource) and whether each goes entirely (every row
-// matches) or is rewritten without the matching rows; which offloaded objects go. A plain value: printed by
-// --dry-run, executed by executeErasure. Reads only.
+// matches) or is rewritten without the matching rows; which offloaded objects go (a workspace: all under its
+// offload folders; a resource: the content-addressed objects of its offloaded payloads, found from the sha256 of the
+// payloads the sinks hold for it, except a payload another resource shares). A plain value: printed by --dry-run,
+// executed by executeErasure. Reads only.
+import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type AddAction,
@@ -13,6 +16,7 @@ import {
   type Snapshot,
 } from "@facsimile/lake";
 import type { ObjectStore } from "@facsimile/object-store";
+import { decodeRecord } from "@facsimile/protocol";
 import { type LakeTable, listLakeTables } from "./lake-tables.js";
 
 export interface ErasureSubject {
@@ -25,6 +29,11 @@ export interface OffloadLocation {
   readonly store: ObjectStore;
   /** Key prefix of offloaded payloads in the store (the producer's offloadPrefix), e.g. "offload". */
   readonly prefix: string;
+  /**
+   * "offload" (default): entity payloads named by their sha256; "dead-letters": dead letters' original record bytes
+   * (ingest's `regions/<r>/dead-letters`), matched to a resource by decoding each record.
+   */
+  readonly kind?: "offload" | "dead-letters";
 }
 
 export interface FileErasure {
@@ -141,7 +150,30 @@ export async function planErasure(
     if (planned !== undefined) tables.push(planned);
   }
   const offloads: { store: string; keys: string[]; bytes: number }[] = [];
-  if (subject.resourceAri === undefined)
+  if (subject.resourceAri !== undefined) {
+    const shas = await resourceOffloadShas(deps, tables, subject);
+    for (const o of deps.offloads) {
+      const keys: string[] = [];
+      let bytes = 0;
+      if (o.kind === "dead-letters") {
+        for await (const info of o.store.list(`${o.prefix.replace(/\/+$/, "")}/${subject.workspaceId}/`))
+          if (recordResource(await o.store.get(info.key)) === subject.resourceAri) {
+            keys.push(info.key);
+            bytes += info.size;
+          }
+        offloads.push({ store: o.store.url, keys, bytes });
+        continue;
+      }
+      for (const sha of shas) {
+        const key = `${o.prefix.replace(/\/+$/, "")}/${subject.workspaceId}/${sha.slice(0, 2)}/${sha}`;
+        const info = await o.store.head(key);
+        if (info === undefined) continue;
+        keys.push(key);
+        bytes += info.size;
+      }
+      offloads.push({ store: o.store.url, keys, bytes });
+    }
+  } else
     for (const o of deps.offloads) {
       const keys: string[] = [];
       let bytes = 0;
@@ -159,4 +191,44 @@ export async function planErasure(
     rows: tables.reduce((n, t) => n + t.files.reduce((m, f) => m + f.matching, 0), 0),
     files: tables.reduce((n, t) => n + t.files.length, 0),
   };
+}
+
+/** sha256 of the offloaded payloads the sinks hold for the resource and for no other resource of the workspace. */
+async function resourceOffloadShas(
+  deps: PlanErasureDeps,
+  tables: readonly TableErasure[],
+  subject: ErasureSubject,
+): Promise<string[]> {
+  const mine = new Set<string>();
+  const shared = new Set<string>();
+  for (const t of tables) {
+    if (t.name !== "sink") continue;
+    const table = openTable(deps.store, t.path, deps.duckdb);
+    const snapshot = await loadSnapshot(table);
+    const files = [...snapshot.files.entries()].filter(
+      ([, add]) =>
+        add.partitionValues.workspace_id === undefined ||
+        add.partitionValues.workspace_id === subject.workspaceId,
+    );
+    if (files.length === 0) continue;
+    const scan = await readTable(table, { snapshot: { ...snapshot, files: new Map(files) } });
+    const reader = await deps.duckdb.runAndReadAll(
+      `SELECT DISTINCT resource_ari = ${quoteLiteral(subject.resourceAri as string)}, payload FROM (${scan.sql}) ` +
+        `AS __fx_sink WHERE offloaded AND payload IS NOT NULL AND workspace_id = ${quoteLiteral(subject.workspaceId)}`,
+    );
+    for (const [isMine, payload] of reader.getRows() as [boolean, { bytes: Uint8Array }][]) {
+      const sha = createHash("sha256").update(payload.bytes).digest("hex");
+      (isMine ? mine : shared).add(sha);
+    }
+  }
+  return [...mine].filter((sha) => !shared.has(sha)).sort();
+}
+
+/** The resource ARI of a dead letter's record bytes (undefined when they do not decode). */
+function recordResource(bytes: Uint8Array): string | undefined {
+  try {
+    return decodeRecord(bytes).resourceAri;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,17 +5,20 @@
 //           region's topic are re-routed by its workers on consume
 //   verify  wait for the old home to merge what it accepted, copy once more (what it merged since the copy),
 //           then check every source row is in each new region or superseded there
-//   delete  remove W from the regions it leaves (tables, their history, sink rows, offloads); state ONLINE
+//   delete  copy W's offloaded payloads once more from the regions it leaves into the regions it has (a record in
+//           flight that points at the old region resolves in the new one), then remove W from the regions it
+//           leaves (tables, their history, sink rows, offloads); state ONLINE
 // Rollback, from any step before delete: the directory goes back to the old regions (ONLINE), what W gained in
 // the new home after the switch is copied back, and what the copy added is removed. Delete can be replayed.
 import { randomUUID } from "node:crypto";
 import { loadSnapshot, openTable, regionLayout } from "@facsimile/lake";
 import type { DirectoryView } from "../directory/directory-view.js";
 import { updateWorkspace } from "../directory/update-workspace.js";
-import { executeErasure, mergedThrough } from "../erasure/execute-erasure.js";
+import { executeErasure, mergedThrough, type RunMerge } from "../erasure/execute-erasure.js";
 import { joinKey, listLakeTables } from "../erasure/lake-tables.js";
 import { planErasure } from "../erasure/plan-erasure.js";
 import { MigrationError, MigrationInterruptedError, WorkspaceNotFoundError } from "../errors.js";
+import { copyOffloads } from "./copy-offloads.js";
 import { type CopyDeps, copyWorkspace } from "./copy-workspace.js";
 import { type JobStore, MIGRATION_STEPS, type MigrationJob, type MigrationStep } from "./job-store.js";
 import { type MigrationPlan, planMigration } from "./plan-migration.js";
@@ -26,6 +29,8 @@ export interface MigrateDeps extends CopyDeps {
   readonly jobs: JobStore;
   readonly onProgress?: (job: MigrationJob) => void;
   readonly clock?: () => number;
+  /** Runs a region's pending merge when no worker does it within mergeWaitMs (else the step fails, resumable). */
+  readonly runMerge?: RunMerge;
 }
 
 export interface MigrateOptions {
@@ -150,6 +155,7 @@ async function runSteps(
           progress: `copy ${plan.source} -> ${r} (${i + 1}/${plan.add.length}): ${table} ${rows} rows`,
         }),
       );
+      await moveOffloads(deps, plan.workspaceId, [plan.source], [r]);
     }
     await completed("copied");
   }
@@ -168,6 +174,7 @@ async function runSteps(
     const verification: NonNullable<MigrationJob["verification"]>[number][] = [];
     for (const r of plan.add) {
       await copyWorkspace(copyDeps, job.id, plan.workspaceId, plan.source, r);
+      await moveOffloads(deps, plan.workspaceId, [plan.source], [r]);
       for (const v of await verifyCopy(deps, plan.workspaceId, plan.source, r)) {
         verification.push({
           region: v.region,
@@ -189,6 +196,9 @@ async function runSteps(
     await completed("verified");
   }
   if (!at("deleted")) {
+    // Records still in flight may point at the offloads of a region W leaves: those objects go where W lives now.
+    await save({ progress: `copy offloads of ${plan.workspaceId} into ${plan.to.join(",")}` });
+    await moveOffloads(deps, plan.workspaceId, plan.remove, plan.to);
     for (const r of plan.remove) {
       await save({ progress: `delete ${plan.workspaceId} from ${r}` });
       await removeFromRegion(deps, plan.workspaceId, r, o.mergeWaitMs);
@@ -229,6 +239,8 @@ export async function rollbackMigration(
       await copyWorkspace(copyDeps, `${job.id}-rollback`, plan.workspaceId, home, plan.source);
     }
   }
+  // Offloads written in the regions being dropped (by producers after the switch) stay resolvable where W is.
+  await moveOffloads(deps, plan.workspaceId, plan.add, plan.from);
   for (const r of plan.add) await removeFromRegion(deps, plan.workspaceId, r, o.mergeWaitMs);
   job = {
     ...job,
@@ -239,6 +251,17 @@ export async function rollbackMigration(
   await deps.jobs.put(job);
   deps.onProgress?.(job);
   return job;
+}
+
+/** Copies W's offloads from each region of `from` into each region of `to` (what each lacks). */
+async function moveOffloads(
+  deps: MigrateDeps,
+  workspaceId: string,
+  from: readonly string[],
+  to: readonly string[],
+): Promise<void> {
+  for (const f of from)
+    for (const t of to) if (f !== t) await copyOffloads(deps.store, deps.lakeRoot, workspaceId, f, t);
 }
 
 function sameRegions(a: readonly string[], b: readonly string[]): boolean {
@@ -264,6 +287,10 @@ async function waitForMerge(deps: MigrateDeps, region: string, timeoutMs: number
     .map((t) => t.name);
   const deadline = Date.now() + timeoutMs;
   while ((await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, region, targets)) < head) {
+    if (Date.now() > deadline && deps.runMerge !== undefined) {
+      await deps.runMerge(region);
+      if ((await mergedThrough(deps.store, deps.duckdb, deps.lakeRoot, region, targets)) >= head) return;
+    }
     if (Date.now() > deadline)
       throw new MigrationError(
         `the merge of ${region} did not reach sink version ${head} within ${timeoutMs} ms: is its ingest running?`,
@@ -285,7 +312,8 @@ async function removeFromRegion(
   const offloads = [{ store: deps.store, prefix: joinKey(deps.lakeRoot, regionLayout.offload(region)) }];
   const planDeps = { store: deps.store, lakeRoot: deps.lakeRoot, duckdb: deps.duckdb, offloads };
   const plan = await planErasure(planDeps, { workspaceId }, [region]);
-  const done = await executeErasure({ ...planDeps, mergeWaitMs }, plan, async (t) => {
+  const run = deps.runMerge === undefined ? {} : { runMerge: deps.runMerge };
+  const done = await executeErasure({ ...planDeps, mergeWaitMs, ...run }, plan, async (t) => {
     const again = await planErasure(planDeps, { workspaceId }, [t.region]);
     return again.tables.find((x) => x.path === t.path) ?? { ...t, files: [] };
   });

@@ -9,6 +9,11 @@ import { IngestConfigError } from "../errors.js";
 
 export interface IngestDirectory extends WorkspaceDirectory {
   /**
+   * Every data region of the workspace, home (regionOf) first; undefined: the home region alone. A worker of any of
+   * them accepts the workspace's records, and the one that takes a record first replicates it to the others.
+   */
+  regionsOf?(workspaceId: string): readonly string[] | undefined;
+  /**
    * The workspace's deletion generation: records whose generation_watermark is below it are dropped.
    * Undefined when the workspace was never deleted.
    */

@@ -38,6 +38,7 @@ export interface IngestMetrics {
   readonly deadLetters: Counter;
   readonly dropped: Counter;
   readonly rerouted: Counter;
+  readonly replicated: Counter;
   readonly commitConflicts: Counter;
   readonly commits: Counter;
   readonly batchFailures: Counter;
@@ -78,6 +79,10 @@ export function createIngestMetrics(region: string): IngestMetrics {
     rerouted: registry.counter(
       `${p}_rerouted_total`,
       "Records re-routed to the region their workspace lives in",
+    ),
+    replicated: registry.counter(
+      `${p}_replicated_total`,
+      "Records copied to the other data regions of their workspace (a region set)",
     ),
     commitConflicts: registry.counter(
       `${p}_commit_conflicts_total`,

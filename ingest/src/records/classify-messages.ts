@@ -10,6 +10,7 @@ import { decodeRecord, workspaceKey } from "@facsimile/protocol";
 import { decodeEntityRowChecked, type FlatRow, type SchemaRegistry } from "@facsimile/schemas";
 import type { IngestDirectory } from "../directory/ingest-directory.js";
 import type { DeadLetterReason, DropReason } from "../errors.js";
+import { REPLICA_FROM_HEADER } from "./dead-letter-message.js";
 import { entityProblem, envelopeProblem } from "./validate-record.js";
 
 /** A record that goes to the sink: its message, the decoded envelope and payload, and its flat entity row. */
@@ -43,6 +44,11 @@ export interface BatchPlan {
   readonly deadLetters: readonly DeadLetter[];
   readonly reroutes: readonly Reroute[];
   readonly drops: readonly Drop[];
+  /**
+   * Copies of accepted records for the other data regions of their workspace (a region set): a record that came
+   * straight from a producer (not itself a replica) is replicated by the first region of the set that takes it.
+   */
+  readonly replicas?: readonly Reroute[];
 }
 
 export interface ClassifyOptions {
@@ -115,10 +121,11 @@ async function classifyOne(
   if (badEnvelope !== undefined) return deadLetter(message, badEnvelope.reason, badEnvelope.detail);
   if (deps.directory !== undefined) {
     const home = deps.directory.regionOf(workspaceId);
+    const regions = deps.directory.regionsOf?.(workspaceId);
     if (home === undefined) {
       if (o.unknownWorkspace === "dead-letter")
         return deadLetter(message, "UNKNOWN_WORKSPACE", `workspace ${workspaceId} is not in the directory`);
-    } else if (home !== deps.region) {
+    } else if (home !== deps.region && !(regions?.includes(deps.region) ?? false)) {
       return o.wrongRegion === "reroute"
         ? { kind: "reroute", reroute: { message, region: home } }
         : { kind: "drop", drop: { message, reason: "wrong_region" } };
@@ -186,5 +193,16 @@ export async function classifyMessages(
     else if (out.kind === "reroute") plan.reroutes.push(out.reroute);
     else drops.push(out.drop);
   }
-  return { ...plan, drops };
+  return { ...plan, drops, replicas: replicasOf(deps, plan.accepted) };
+}
+
+function replicasOf(deps: ClassifyDeps, accepted: readonly AcceptedRecord[]): Reroute[] {
+  const replicas: Reroute[] = [];
+  if (deps.directory?.regionsOf === undefined) return replicas;
+  for (const r of accepted) {
+    if (r.message.headers?.[REPLICA_FROM_HEADER] !== undefined) continue;
+    for (const region of deps.directory.regionsOf(r.workspaceId) ?? [])
+      if (region !== deps.region) replicas.push({ message: r.message, region });
+  }
+  return replicas;
 }

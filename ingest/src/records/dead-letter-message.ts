@@ -13,10 +13,17 @@ export const DLQ_HEADERS = Object.freeze({
   source: "x-facsimile-dlq-source",
   /** ISO time the worker dead-lettered it. */
   time: "x-facsimile-dlq-time",
+  /** With payloads in the object store: the URI of the original bytes (the message value is then empty). */
+  payload: "x-facsimile-dlq-payload",
+  payloadSha256: "x-facsimile-dlq-payload-sha256",
+  payloadBytes: "x-facsimile-dlq-payload-bytes",
 });
 
 /** Header set on a message re-routed to another region's topic: the region it was first consumed in. */
 export const REROUTED_FROM_HEADER = "x-facsimile-rerouted-from";
+
+/** Header set on a copy of a record sent to the other data regions of its workspace: the region that accepted it. */
+export const REPLICA_FROM_HEADER = "x-facsimile-replica-from";
 
 export const DLQ_DETAIL_MAX_LENGTH = 1024;
 
@@ -47,5 +54,13 @@ export function rerouteMessage(message: ConsumedMessage, fromRegion: string): Ou
     key: message.key ?? NO_KEY,
     value: message.value,
     headers: { ...message.headers, [REROUTED_FROM_HEADER]: fromRegion },
+  };
+}
+
+export function replicaMessage(message: ConsumedMessage, fromRegion: string): OutgoingMessage {
+  return {
+    key: message.key ?? NO_KEY,
+    value: message.value,
+    headers: { ...message.headers, [REPLICA_FROM_HEADER]: fromRegion },
   };
 }

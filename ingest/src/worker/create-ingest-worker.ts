@@ -90,8 +90,20 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
   if (!["all", "append", "merge"].includes(o.stages))
     throw new IngestConfigError(`stages must be all, append or merge, got ${JSON.stringify(o.stages)}`);
 
+  // A pointer at another region's offloads (`regions/<r>/offload/…`) whose object is gone (its workspace moved
+  // here and the old region's copy was deleted) is looked up under this region's offloads: a migration copies
+  // them here first.
+  const ownOffloads = `$1${regionLayout.offload(region)}/`;
+  const relocateOffload = (key: string): string | undefined => {
+    const moved = key.replace(/(^|\/)regions\/[^/]+\/offload\//, ownOffloads);
+    return moved === key ? undefined : moved;
+  };
+  const deadLetterPayloads =
+    o.deadLetterPayloads === "store"
+      ? { store: deps.store, prefix: at(regionLayout.deadLetters(region)) }
+      : undefined;
   const decoder = createRecordDecoder(
-    { registry, store: deps.offloadStore ?? deps.store },
+    { registry, store: deps.offloadStore ?? deps.store, relocateOffload },
     { decodeValue: false },
   );
   const cache = new SinkVersionCache({ maxRecords: o.cacheMaxRecords });
@@ -171,6 +183,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             targets,
             appId: mergeAppId(sinkPath),
             directory: deps.directory,
+            deadLetterPayloads,
             cache,
             metrics,
             logger,
@@ -210,6 +223,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
             unknownWorkspace: o.unknownWorkspace,
             decodeConcurrency: o.decodeConcurrency,
           },
+          ...(deadLetterPayloads === undefined ? {} : { deadLetterPayloads }),
           onSinkCommit: (commit: SinkCommit) => {
             if (commit.status !== "committed") return;
             cache.put(commit.version, commit.records.map(sinkRecordOf));

@@ -15,6 +15,11 @@ export interface IngestWorkerOptions {
   readonly startFrom: StartFrom;
   readonly wrongRegion: "reroute" | "drop";
   readonly unknownWorkspace: "dead-letter" | "accept";
+  /**
+   * Where a dead letter's original bytes go: "inline" in the DLQ message; "store" in the lake's store under
+   * `regions/<region>/dead-letters/<workspace>/<sha256>`, the message referencing them, so erasure can delete them.
+   */
+  readonly deadLetterPayloads: "inline" | "store";
   readonly decodeConcurrency: number;
   /** Consumption waits while the merge is this many sink versions behind this worker's appends. */
   readonly maxMergeLagVersions: number;
@@ -66,6 +71,7 @@ export const DEFAULT_INGEST_WORKER_OPTIONS: Readonly<IngestWorkerOptions> = Obje
   maxWaitMs: 200,
   startFrom: "earliest",
   wrongRegion: DEFAULT_CLASSIFY_OPTIONS.wrongRegion,
+  deadLetterPayloads: "inline",
   unknownWorkspace: DEFAULT_CLASSIFY_OPTIONS.unknownWorkspace,
   decodeConcurrency: DEFAULT_CLASSIFY_OPTIONS.decodeConcurrency,
   maxMergeLagVersions: 200,

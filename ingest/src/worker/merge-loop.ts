@@ -28,7 +28,7 @@ import { encodeSinkRecord } from "../merge/sink-record.js";
 import type { SinkVersionCache } from "../merge/sink-version-cache.js";
 import type { IngestMetrics } from "../metrics/ingest-metrics.js";
 import { measureFreshness } from "../metrics/measure-freshness.js";
-import { writeDeadLetters } from "../records/write-dead-letters.js";
+import { type DeadLetterPayloads, writeDeadLetters } from "../records/write-dead-letters.js";
 
 export interface MergeLoopDeps {
   readonly region: string;
@@ -44,6 +44,8 @@ export interface MergeLoopDeps {
   readonly clock: () => number;
   /** The erasure registry: records it forbids are not merged (the sink may still hold them until purged). */
   readonly directory?: IngestDirectory | undefined;
+  /** Dead letters' payloads go here instead of the DLQ message (see write-dead-letters.ts). */
+  readonly deadLetterPayloads?: DeadLetterPayloads | undefined;
 }
 
 export interface MergeLoopOptions {
@@ -401,6 +403,7 @@ export class MergeLoop {
         return { message, reason: j.reason, detail: j.detail };
       }),
       now,
+      this.deps.deadLetterPayloads,
     );
     for (const j of rejections) this.deps.metrics.deadLetters.inc({ region, reason: j.reason });
   }

@@ -12,6 +12,7 @@ import type { IngestMetrics } from "../metrics/ingest-metrics.js";
 import { measureFreshness } from "../metrics/measure-freshness.js";
 import { type AcceptedRecord, type ClassifyOptions, classifyMessages } from "../records/classify-messages.js";
 import { routeSideEffects } from "../records/route-side-effects.js";
+import type { DeadLetterPayloads } from "../records/write-dead-letters.js";
 import { appendToSink, type SinkCommit, type SinkPartitionWrite } from "../sink/append-to-sink.js";
 import { readSinkPositions } from "../sink/read-sink-positions.js";
 
@@ -29,6 +30,8 @@ export interface ProcessBatchDeps {
   readonly classify: ClassifyOptions;
   /** Told of the batch's sink commit as it lands. */
   readonly onSinkCommit?: (commit: SinkCommit) => void;
+  /** Dead letters' payloads go here instead of the DLQ message (see write-dead-letters.ts). */
+  readonly deadLetterPayloads?: DeadLetterPayloads;
 }
 
 export interface ProcessedBatch {
@@ -64,9 +67,10 @@ export async function processBatch(deps: ProcessBatchDeps, batch: ConsumedBatch)
     deps.classify,
   );
   const tClassify = performance.now();
-  const effects = await routeSideEffects(deps.transport, region, plan, deps.clock());
+  const effects = await routeSideEffects(deps.transport, region, plan, deps.clock(), deps.deadLetterPayloads);
   for (const d of plan.deadLetters) metrics.deadLetters.inc({ region, reason: d.reason });
   for (const [to, n] of effects.rerouted) metrics.rerouted.inc({ region, to }, n);
+  for (const [to, n] of effects.replicated) metrics.replicated.inc({ region, to }, n);
   const drops = new Map<DropReason, number>();
   for (const d of plan.drops) drops.set(d.reason, (drops.get(d.reason) ?? 0) + 1);
   for (const [, n] of effects.unroutable) drops.set("wrong_region", (drops.get("wrong_region") ?? 0) + n);

@@ -6,6 +6,7 @@ describe("regionLayout", () => {
     expect(regionLayout.table("eu-west-1", "jira_issue")).toBe("regions/eu-west-1/tables/jira_issue");
     expect(regionLayout.sink("us")).toBe("regions/us/sink/records");
     expect(regionLayout.offload("us")).toBe("regions/us/offload");
+    expect(regionLayout.deadLetters("us")).toBe("regions/us/dead-letters");
     expect(regionLayout.tables("ap-southeast-2")).toBe("regions/ap-southeast-2/tables");
   });
 

@@ -42,4 +42,8 @@ export const regionLayout = Object.freeze({
   offload(region: string): string {
     return `${regionLayout.region(region)}/offload`;
   },
+  /** Dead letters' original bytes, per workspace (content-addressed): `regions/<region>/dead-letters`. */
+  deadLetters(region: string): string {
+    return `${regionLayout.region(region)}/dead-letters`;
+  },
 });

@@ -2,7 +2,9 @@
 // the object must exist (fetched with retries while the store is unavailable), and its bytes must have the
 // pointer's size and sha256. A missing or mismatching object, or a key the store would refuse (`..`, `//`, a
 // backslash, a name too long), is a typed, non-retriable error: the record belongs in the dead-letter topic, it
-// never stops the region.
+// never stops the region. A caller may name where a missing object may have moved (`relocate`: a residency
+// migration copies a workspace's offloads into its new region and deletes the old region's), tried once before
+// the pointer counts as missing; size and sha256 are checked the same way.
 import { RetryExhausted, type RetryOptions, retryWithinBudget } from "@facsimile/core";
 import { keyProblem, type ObjectStore } from "@facsimile/object-store";
 import { sha256Hex } from "../envelope/payload-hash.js";
@@ -30,6 +32,7 @@ export async function fetchVerifiedOffload(
   store: ObjectStore | undefined,
   pointer: OffloadPointer,
   retry: Partial<RetryOptions> = {},
+  relocate?: (key: string) => string | undefined,
 ): Promise<Uint8Array> {
   if (store === undefined) throw new OffloadUnresolvableError(pointer.uri, "(none)", "needs an object store");
   const key = keyOfOffloadUri(store, pointer.uri);
@@ -44,7 +47,7 @@ export async function fetchVerifiedOffload(
     );
   let bytes: Uint8Array;
   try {
-    bytes = await retryWithinBudget(() => store.get(key), retry);
+    bytes = await getOrRelocated(store, key, retry, relocate);
   } catch (err) {
     const cause = err instanceof RetryExhausted ? err.cause : err;
     const code = (cause as { code?: unknown }).code;
@@ -65,4 +68,25 @@ export async function fetchVerifiedOffload(
     throw new OffloadIntegrityError(pointer.uri, `has sha256 ${sha}, the pointer says ${pointer.sha256}`);
   }
   return bytes;
+}
+
+async function getOrRelocated(
+  store: ObjectStore,
+  key: string,
+  retry: Partial<RetryOptions>,
+  relocate: ((key: string) => string | undefined) | undefined,
+): Promise<Uint8Array> {
+  try {
+    return await retryWithinBudget(() => store.get(key), retry);
+  } catch (err) {
+    const cause = err instanceof RetryExhausted ? err.cause : err;
+    const moved = relocate?.(key);
+    if ((cause as { code?: unknown }).code !== "OBJECT_NOT_FOUND" || moved === undefined || moved === key)
+      throw err;
+    if (offloadKeyProblem(moved) !== undefined) throw err;
+    return await retryWithinBudget(() => store.get(moved), retry).catch((again: unknown) => {
+      const c = again instanceof RetryExhausted ? again.cause : again;
+      throw (c as { code?: unknown }).code === "OBJECT_NOT_FOUND" ? err : again;
+    });
+  }
 }

@@ -34,6 +34,8 @@ export interface RecordDecoderDeps {
   readonly registry: SchemaRegistry;
   /** The store offload pointers point into; only needed when records may be offloaded. */
   readonly store?: ObjectStore;
+  /** Where a pointer's missing object may have moved (see fetchVerifiedOffload), e.g. into this region. */
+  readonly relocateOffload?: (key: string) => string | undefined;
 }
 
 export interface DecodedRecord {
@@ -62,7 +64,7 @@ export function createRecordDecoder(
   const o = { ...DEFAULT_RECORD_DECODER_OPTIONS, ...options };
 
   const fetchOffloaded = (pointer: OffloadPointer): Promise<Uint8Array> =>
-    fetchVerifiedOffload(deps.store, pointer, o.retry);
+    fetchVerifiedOffload(deps.store, pointer, o.retry, deps.relocateOffload);
 
   return {
     fetchOffloaded,

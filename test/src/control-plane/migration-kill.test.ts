@@ -1,6 +1,7 @@
-// Residency migration through the `facsimile control migrate` command, killed (SIGKILL) as soon as its job records
-// a step, then resumed or rolled back by a new process: the job in the lake is all the next process needs. The
-// ingest workers of both regions run in this process on the same embedded bus, lake and directory file log.
+// Residency migration through the `facsimile control migrate` command, killed (SIGKILL) during each of its steps
+// (copy, switch, verify, delete), then rolled back or resumed by a new process: the job in the lake is all the next
+// process needs. The ingest workers of both regions run in this process on the same embedded bus, lake and
+// directory file log; the workspace's offloaded payloads live in its region and move with it.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,10 +14,8 @@ import {
   createFileDirectoryLog,
   createJobStore,
   type DirectoryView,
-  MIGRATION_STEPS,
   type MigrationJob,
 } from "@facsimile/control-plane";
-import { waitFor } from "@facsimile/core/testing";
 import { createIngestWorker, type IngestWorker } from "@facsimile/ingest";
 import {
   generateWorkload,
@@ -25,7 +24,7 @@ import {
   untilCaughtUp,
   verifyTables,
 } from "@facsimile/ingest/testing";
-import { openDuckDb } from "@facsimile/lake";
+import { openDuckDb, openTable, readRows, regionLayout } from "@facsimile/lake";
 import { LocalObjectStore } from "@facsimile/object-store";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels } from "@facsimile/transforms";
@@ -71,10 +70,25 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Runs the command; with killAt, SIGKILLs it as soon as its job records that step. */
+  /**
+   * Where a kill lands: a line of the command's progress output (written synchronously after the job recorded the
+   * state it names; the kill follows at once, while the command goes on with the step).
+   */
+  const DURING = {
+    // The copy reports each table after it is copied: killed with some tables copied and others not.
+    copy: /: copy \S+ -> \S+ \(1\/1\): jira_issue \d+ rows$/m,
+    // Recorded "copied": the directory switch is the next write.
+    switch: /: copied$/m,
+    // Recorded "switched": the verify step waits for the merge, copies again and checks every row.
+    verify: /: switched$/m,
+    // The delete step has begun: W's offloads are being copied, then W is removed from the region it leaves.
+    delete: /: copy offloads of /m,
+  } as const;
+
+  /** Runs the command; with killAt, SIGKILLs it as soon as its output matches. */
   async function migrate(
     args: string[],
-    killAt?: MigrationJob["step"],
+    killAt?: RegExp,
   ): Promise<{ code: number | null; signal: string | null; out: string }> {
     const child = spawn(
       process.execPath,
@@ -84,48 +98,38 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
       },
     );
     let out = "";
-    child.stdout.on("data", (b: Buffer) => {
+    const take = (b: Buffer): void => {
       out += b.toString();
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      out += b.toString();
-    });
+      if (killAt?.test(out)) child.kill("SIGKILL");
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.on("exit", (code, signal) => resolve({ code, signal })),
     );
-    let done = false;
-    void exited.then(() => {
-      done = true;
-    });
-    if (killAt !== undefined) {
-      const jobs = createJobStore(store);
-      const at = MIGRATION_STEPS.indexOf(killAt as (typeof MIGRATION_STEPS)[number]);
-      // Kill at the step or just after it (a fast step may land before the next poll), never at the end.
-      await waitFor(
-        `a job at step ${killAt}`,
-        async () =>
-          done ||
-          (await jobs.list()).some(
-            (j) =>
-              !seen.has(j.id) &&
-              MIGRATION_STEPS.indexOf(j.step as (typeof MIGRATION_STEPS)[number]) >= at &&
-              j.step !== "deleted",
-          ),
-        {
-          timeoutMs: 60_000,
-          intervalMs: 10,
-        },
-      );
-      child.kill("SIGKILL");
-    }
     return { ...(await exited), out };
   }
   const seen = new Set<string>();
 
-  it("a kill after the copy is rolled back, a kill after the switch is resumed; tables equal the oracle", {
+  /** The job a killed run left, marked seen. */
+  async function killedJob(): Promise<MigrationJob> {
+    const job = (await createJobStore(store).list()).filter((j) => !seen.has(j.id)).at(-1) as MigrationJob;
+    seen.add(job.id);
+    return job;
+  }
+
+  it("a kill during copy, switch, verify and delete is rolled back or resumed; tables equal the oracle", {
     timeout: 180_000,
   }, async () => {
-    const workload = generateWorkload(registry, store, { seed: 9, workspaces: 2, issuesPerWorkspace: 6 });
+    const workload = generateWorkload(registry, store, {
+      seed: 9,
+      workspaces: 2,
+      issuesPerWorkspace: 6,
+      largeShare: 0.5,
+      // Just above the 64 KiB offload threshold: offloaded, without moving megabytes through S3.
+      largeBytes: 70 * 1024,
+      offloadPrefix: regionLayout.offload("eu"),
+    });
     await publishWorkload(transport, store, "eu", workload);
     const { models } = await compileModels(registry);
     for (const region of ["eu", "us"]) {
@@ -142,49 +146,88 @@ describe("facsimile control migrate, killed at a step and resumed or rolled back
       workers.push(worker);
     }
     for (const w of workers) await untilCaughtUp(w);
-    const jobs = createJobStore(store);
+    const where = async (): Promise<unknown> => {
+      await view.refresh();
+      return view.get(W);
+    };
 
-    const first = await migrate(["--workspace", W, "--to", "us"], "copied");
-    expect(first.signal, first.out).toBe("SIGKILL");
-    const killed = (await jobs.list()).at(-1) as MigrationJob;
-    seen.add(killed.id);
-    expect(["copied", "switched"]).toContain(killed.step);
-    const rolledBack = await migrate(["--rollback", killed.id]);
-    expect(rolledBack.out).toContain(`${killed.id}: rolled-back`);
-    await view.refresh();
-    expect(view.get(W)).toMatchObject({ regions: ["eu"], state: "ONLINE" });
+    // 1. eu -> us, killed during the copy: rolled back, W lives in eu only.
+    const copy = await migrate(["--workspace", W, "--to", "us"], DURING.copy);
+    expect(copy.signal, copy.out).toBe("SIGKILL");
+    const first = await killedJob();
+    expect(first.step).toBe("planned");
+    expect(first.progress).toMatch(/^copy /);
+    expect((await migrate(["--rollback", first.id])).out).toContain(`${first.id}: rolled-back`);
+    expect(await where()).toMatchObject({ regions: ["eu"], state: "ONLINE" });
+    expect(await rowsOf("us")).toBe(0);
 
-    const second = await migrate(["--workspace", W, "--to", "us"], "switched");
-    expect(second.signal, second.out).toBe("SIGKILL");
-    const interrupted = (await jobs.list()).at(-1) as MigrationJob;
-    expect(["switched", "verified"]).toContain(interrupted.step);
-    const resumed = await migrate(["--resume", interrupted.id]);
-    expect(resumed.code).toBe(0);
-    expect(resumed.out).toContain(`${interrupted.id}: deleted`);
-    await view.refresh();
-    expect(view.get(W)).toMatchObject({ regions: ["us"], state: "ONLINE" });
+    // 2. eu -> us, killed at the switch: resumed to the end, W lives in us.
+    const sw = await migrate(["--workspace", W, "--to", "us"], DURING.switch);
+    expect(sw.signal, sw.out).toBe("SIGKILL");
+    const second = await killedJob();
+    // The switch is one directory write: the kill lands just before it or just after it is recorded.
+    expect(["copied", "switched"]).toContain(second.step);
+    const resumed = await migrate(["--resume", second.id]);
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toContain(`${second.id}: deleted`);
+    expect(await where()).toMatchObject({ regions: ["us"], state: "ONLINE" });
+    expect(await rowsOf("eu")).toBe(0);
+
+    // 3. us -> eu, killed during verify: rolled back (after the switch: what eu took is copied back), W in us.
+    const verify = await migrate(["--workspace", W, "--to", "eu"], DURING.verify);
+    expect(verify.signal, verify.out).toBe("SIGKILL");
+    const third = await killedJob();
+    expect(third.step).toBe("switched");
+    expect((await migrate(["--rollback", third.id])).out).toContain(`${third.id}: rolled-back`);
+    expect(await where()).toMatchObject({ regions: ["us"], state: "ONLINE" });
+    expect(await rowsOf("eu")).toBe(0);
+
+    // 4. us -> eu, killed during delete: resumed (delete is replayable), W lives in eu.
+    const del = await migrate(["--workspace", W, "--to", "eu"], DURING.delete);
+    expect(del.signal, del.out).toBe("SIGKILL");
+    const fourth = await killedJob();
+    expect(fourth.step).toBe("verified");
+    const finished = await migrate(["--resume", fourth.id]);
+    expect(finished.code, finished.out).toBe(0);
+    expect(await where()).toMatchObject({ regions: ["eu"], state: "ONLINE" });
 
     for (let round = 0; round < 2; round++) for (const w of workers) await untilCaughtUp(w);
+    expect(await rowsOf("us")).toBe(0);
+    for (const w of workers)
+      for (const reason of ["OFFLOAD_MISSING", "OFFLOAD_CORRUPT"])
+        expect(w.metrics.deadLetters.get({ region: w.region, reason }), `${w.region} ${reason}`).toBe(0);
     const duck = await openDuckDb();
     try {
-      for (const [region, ws] of [
-        ["us", W],
-        ["eu", "ws-0"],
-      ] as const) {
-        const mine = (r: { workspaceId: string }) => r.workspaceId === ws;
-        const result = await verifyTables({
-          store,
-          region,
-          connection: duck.connection,
-          registry,
-          winners: lwwOracle(workload.records, mine),
-          delivered: workload.deliveries.filter(mine),
-        });
-        expect(result.differences.filter((d) => !/Kafka record .* was appended twice/.test(d))).toEqual([]);
-        expect(result.rows.jira_issue).toBeGreaterThan(0);
-      }
+      // Both workspaces live in eu now: its tables are the oracle of everything published.
+      const result = await verifyTables({
+        store,
+        region: "eu",
+        connection: duck.connection,
+        registry,
+        winners: lwwOracle(workload.records),
+        delivered: workload.deliveries,
+      });
+      expect(result.differences).toEqual([]);
+      expect(result.rows.jira_issue).toBeGreaterThan(0);
     } finally {
       duck.close();
     }
   });
+
+  /** Rows of W in every target table of a region. */
+  async function rowsOf(region: string): Promise<number> {
+    const duck = await openDuckDb();
+    try {
+      let n = 0;
+      for (const m of (await compileModels(registry)).models) {
+        const rows = await readRows(
+          openTable(store, regionLayout.table(region, m.table), duck.connection),
+        ).catch(() => []);
+        n += rows.filter((r) => r.workspace_id === W).length;
+      }
+      return n;
+    } finally {
+      duck.close();
+    }
+  }
 });

@@ -80,7 +80,12 @@ describe.each(["embedded", "kafka+minio"] as const)(
         seed: 5,
         workspaces: 2,
         issuesPerWorkspace: 8,
-        largeShare: 0.3,
+        pagesPerWorkspace: 4,
+        largeShare: 0.5,
+        // Just above the 64 KiB offload threshold: offloaded, without moving megabytes through S3.
+        largeBytes: 70 * 1024,
+        // Where the producer of the home region puts them: a migration must carry them along.
+        offloadPrefix: regionLayout.offload(eu),
       });
       for (const o of workload.offloads) await store.put(o.key, o.bytes);
       const { models } = await compileModels(registry);
@@ -99,21 +104,24 @@ describe.each(["embedded", "kafka+minio"] as const)(
       }
       // The publisher sends each record to the topic of the region the directory names at that moment.
       const deliveries = [...workload.deliveries];
+      // Records of W produced while it lived in eu (pointing at eu's offloads) but consumed only after W left eu.
+      const held = deliveries.filter(
+        (d) => d.workspaceId === W && d.record.payload.case === "offloadPointer",
+      );
+      held.splice(4);
+      for (const d of held) deliveries.splice(deliveries.indexOf(d), 1);
+      expect(held.length).toBeGreaterThan(0);
+      // Records of W a producer with a stale view sends to eu after the switch to us (whatever the live loop sent).
+      const stale = deliveries.filter((d) => d.workspaceId === W).slice(0, 6);
+      for (const d of stale) deliveries.splice(deliveries.indexOf(d), 1);
+      expect(stale.length).toBe(6);
       let sent = 0;
       // One publish at a time (the live loop and the test's own sends share the position).
       let queue: Promise<void> = Promise.resolve();
-      const publish = (n: number, staleRegion?: string): Promise<void> => {
+      const publish = (n: number): Promise<void> => {
         queue = queue.then(async () => {
-          if (staleRegion !== undefined) {
-            // A stale producer's sends are W's: the unsent ones of W go first, the rest keep their order.
-            const rest = deliveries.splice(sent);
-            deliveries.push(
-              ...rest.filter((d) => d.workspaceId === W),
-              ...rest.filter((d) => d.workspaceId !== W),
-            );
-          }
           for (const d of deliveries.slice(sent, sent + n)) {
-            const home = staleRegion ?? view.regionOf(d.workspaceId) ?? eu;
+            const home = view.regionOf(d.workspaceId) ?? eu;
             await transport.produce(recordsTopic(home), [deliveryMessage(d)]);
           }
           sent = Math.min(deliveries.length, sent + n);
@@ -150,6 +158,12 @@ describe.each(["embedded", "kafka+minio"] as const)(
         return (jobs.at(-1) as { id: string }).id;
       };
 
+      const offloadsOf = async (region: string): Promise<number> => {
+        let n = 0;
+        for await (const _ of store.list(`${regionLayout.offload(region)}/${W}/`)) n++;
+        return n;
+      };
+
       // 1. eu -> us, interrupted after the copy: rolled back; W lives in eu only.
       const first = await interrupted(startMigration(deps, W, [us], { ...opts, interruptAfter: "copied" }));
       expect((await deps.jobs.get(first))?.step).toBe("copied");
@@ -163,11 +177,14 @@ describe.each(["embedded", "kafka+minio"] as const)(
       );
       expect(view.get(W)).toMatchObject({ regions: [us], state: "MIGRATING" });
       // A producer with a stale view still sends to eu: those records must be re-routed on consume, never lost.
-      await publish(6, eu);
+      await transport.produce(recordsTopic(eu), stale.map(deliveryMessage));
       const done = await runMigration(deps, second, opts);
       expect(done.step).toBe("deleted");
       expect(done.verification?.every((v) => v.missing === 0)).toBe(true);
       expect(view.get(W)).toMatchObject({ regions: [us], state: "ONLINE" });
+      // eu's copies of W's offloads are gone; records produced before (pointing there) are still in flight.
+      expect(await offloadsOf(eu)).toBe(0);
+      await transport.produce(recordsTopic(us), held.map(deliveryMessage));
 
       // 3. us -> eu, interrupted after verify: resumed (delete) to the end; a second resume is a no-op.
       const third = await interrupted(startMigration(deps, W, [eu], { ...opts, interruptAfter: "verified" }));
@@ -191,7 +208,13 @@ describe.each(["embedded", "kafka+minio"] as const)(
         delivered: workload.deliveries,
       });
       // The change history holds each record once (its identity), whichever region's topic delivered it.
-      expect(result.differences.filter((d) => !/Kafka record .* was appended twice/.test(d))).toEqual([]);
+      expect(result.differences).toEqual([]);
+      // Records still pointing at a region W had left resolved in the region it lives in: nothing dead-lettered.
+      for (const w of workers)
+        for (const reason of ["OFFLOAD_MISSING", "OFFLOAD_CORRUPT"])
+          expect(w.metrics.deadLetters.get({ region: w.region, reason }), `${w.region} ${reason}`).toBe(0);
+      expect(await offloadsOf(us)).toBe(0);
+      expect(await offloadsOf(eu)).toBeGreaterThan(0);
       expect(result.rows.jira_issue).toBeGreaterThan(0);
       const changes = await readRows(
         openTable(store, regionLayout.table(eu, "jira_issue_change"), duck.connection),

@@ -1,6 +1,9 @@
+import { resolve } from "node:path";
 import { DEFAULT_ERASE_OPTIONS, eraseWorkspace } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
+import { loadDefaultRegistry } from "@facsimile/schemas";
+import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
 import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
@@ -9,6 +12,7 @@ import {
   openControlDirectory,
 } from "../../control-directory.js";
 import { openRoutedLake } from "../../lake-keys.js";
+import { regionMerge } from "../../run-region-merge.js";
 
 const usage = `usage: facsimile control erase --workspace <id> [--resource <ari>] [--dry-run] [options]
 
@@ -24,7 +28,9 @@ receipt: what was removed, when, and a verification scan. Safe to run again; a r
   --lake <url>             lake root: a path, file:///path or s3://bucket/prefix (default $FACSIMILE_LAKE, else <data>/lake)
   --actor <who>            recorded in the audit trail (default "${DEFAULT_ERASE_OPTIONS.actor}")
   --reason <why>           recorded in the audit trail, e.g. a ticket (default "${DEFAULT_ERASE_OPTIONS.reason}")
-  --merge-wait <ms>        wait this long for the region's merge to pass the sink rewrite (default ${DEFAULT_ERASE_OPTIONS.mergeWaitMs})
+  --merge-wait <ms>        wait this long for the region's merge to pass the sink rewrite (default ${DEFAULT_ERASE_OPTIONS.mergeWaitMs});
+                           then the command runs that merge itself (a merge-only worker, same time bound)
+  --models <dir>           hand-written models of that merge (default: transforms/models)
   --json                   print the plan or receipt as JSON
 ${CONTROL_DIRECTORY_USAGE}
 
@@ -39,6 +45,7 @@ const OPTIONS = {
   actor: { type: "string" },
   reason: { type: "string" },
   "merge-wait": { type: "string" },
+  models: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -63,12 +70,27 @@ const command: CliCommand = {
       const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);
       const duck = await openDuckDb();
       try {
+        const registry = loadDefaultRegistry();
+        const { models } = await compileModels(registry, {
+          modelsDir: values.models === undefined ? DEFAULT_MODELS_DIR : resolve(io.cwd, values.models),
+        });
+        const onProgress = (m: string): void => io.stderr(`${m}\n`);
         const result = await eraseWorkspace(
           {
             view: dir.view,
             store,
             duckdb: duck.connection,
-            onProgress: (m) => io.stderr(`${m}\n`),
+            onProgress,
+            runMerge: regionMerge({
+              transport: dir.transport,
+              dataDir: dir.dataDir,
+              store,
+              registry,
+              models,
+              view: dir.view,
+              timeoutMs: Math.max(mergeWaitMs, 60_000),
+              onProgress,
+            }),
           },
           { workspaceId, resourceAri: values.resource },
           {

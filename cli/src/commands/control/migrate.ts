@@ -24,6 +24,7 @@ import {
   openControlDirectory,
 } from "../../control-directory.js";
 import { openRoutedLake } from "../../lake-keys.js";
+import { regionMerge } from "../../run-region-merge.js";
 
 const usage = `usage: facsimile control migrate --workspace <id> --to <region[,region...]> [--dry-run] [options]
        facsimile control migrate --resume <job> | --rollback <job> [options]
@@ -143,6 +144,16 @@ const command: CliCommand = {
           view: dir.view,
           jobs: createJobStore(store),
           onProgress: (job) => io.stderr(progressLine(job, tty)),
+          runMerge: regionMerge({
+            transport: dir.transport,
+            dataDir: dir.dataDir,
+            store,
+            registry,
+            models,
+            view: dir.view,
+            timeoutMs: Math.max(options.mergeWaitMs ?? 0, 60_000),
+            onProgress: (m) => io.stderr(`${m}\n`),
+          }),
         };
         const job =
           values.rollback !== undefined
