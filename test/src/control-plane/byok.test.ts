@@ -19,6 +19,7 @@ import {
   planKeyShred,
   rotateWorkspaceKey,
   shredWorkspaceKey,
+  updateWorkspace,
 } from "@facsimile/control-plane";
 import {
   loadSnapshot,
@@ -45,7 +46,8 @@ const MERGE = {
 
 function batch(version: number): string {
   return (
-    `SELECT ws AS workspace_id, id, 'v${version}-' || ws || id AS val, 0::BIGINT AS _generation, ` +
+    `SELECT ws AS workspace_id, id, 'v${version}-' || ws || id AS val, 'r' || id AS resource_ari, ` +
+    `0::BIGINT AS generation, 0::BIGINT AS _generation, ` +
     `${version}::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash ` +
     `FROM (VALUES ('ws-a'), ('ws-b')) w(ws), range(${version}) r(id)`
   );
@@ -161,13 +163,19 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
       [...(await loadSnapshot(table, version === undefined ? {} : { version })).files.values()].filter(
         (a) => a.partitionValues.workspace_id === ws,
       );
-    // Back to version 1 (the first merge's rows), then one insert-only merge: two small files in each partition.
-    const restore = await cli("restore", "--version", "1");
+    // Resource r0 of ws-a is erased, then the table goes back to version 2 (the second merge's rows): ws-a's file
+    // comes back rewritten without r0, ws-b's as it was. Then one insert-only merge: two small files a partition.
+    await updateWorkspace(view, "ws-a", "erase-resource", { actor: "test", reason: "GDPR" }, (c) =>
+      c === undefined ? undefined : { ...c, erasedResources: [{ resourceAri: "r0", generation: "1" }] },
+    );
+    const restore = await cli("restore", "--version", "2");
     expect(restore, restore.out).toMatchObject({ exit: 0 });
+    expect(restore.out).toMatch(/1 erased rows left out \(1 files rewritten\)/);
     const vals = async () => (await readRows(table, { orderBy: "workspace_id, id" })).map((r) => r.val);
-    expect(await vals()).toEqual(["v1-ws-a0", "v1-ws-b0"]);
+    expect(await vals()).toEqual(["v2-ws-a1", "v2-ws-b0", "v2-ws-b1"]);
     const insert =
-      "SELECT ws AS workspace_id, 3::BIGINT AS id, 'new-' || ws AS val, 0::BIGINT AS _generation, " +
+      "SELECT ws AS workspace_id, 3::BIGINT AS id, 'new-' || ws AS val, 'r3' AS resource_ari, " +
+      "0::BIGINT AS generation, 0::BIGINT AS _generation, " +
       "1::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash FROM (VALUES ('ws-a'), ('ws-b')) w(ws)";
     await mergeBatch(
       table,
@@ -182,12 +190,12 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     expect(optimize.out).toMatch(/done eu\/items: .*"filesRemoved":4,"filesAdded":2/);
     const [folded] = await filesOf("ws-a");
     expect(await filesOf("ws-a")).toHaveLength(1);
-    expect(await vals()).toEqual(["v1-ws-a0", "new-ws-a", "v1-ws-b0", "new-ws-b"]);
-    // Two more objects per workspace (the insert's and the fold's), each under its own key; the log under the
-    // platform key. (The restore re-added version 1's files as they were: it wrote no data object.)
+    expect(await vals()).toEqual(["v2-ws-a1", "new-ws-a", "v2-ws-b0", "v2-ws-b1", "new-ws-b"]);
+    // New objects (ws-a: the restore's rewrite; both: the insert's and the fold's), each under its workspace's
+    // key; the log under the platform key.
     const objectsA = await listWorkspaceObjects(backend.store, "ws-a");
     expect(objectsA.map((o) => o.key)).toContain(`${regionLayout.table("eu", "items")}/${folded?.path}`);
-    expect(await keysOf("ws-a")).toEqual(Array.from({ length: 7 }, () => keys.a));
+    expect(await keysOf("ws-a")).toEqual(Array.from({ length: 8 }, () => keys.a));
     expect(await keysOf("ws-b")).toEqual(Array.from({ length: 7 }, () => keys.b));
     const logKeys = new Set<string | undefined>();
     for await (const o of backend.store.list(`${regionLayout.table("eu", "items")}/_delta_log/`))
@@ -198,19 +206,20 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
   it("rotate-key re-encrypts one workspace's objects under the new key and leaves the other's alone", async () => {
     const deps = { view, store: backend.store, keys: backend.keys };
     const plan = await planKeyRotation(deps, "ws-a", keys.a2 as string);
-    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 7 });
-    expect(plan.toReencrypt).toHaveLength(7);
+    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 8 });
+    expect(plan.toReencrypt).toHaveLength(8);
     const result = await rotateWorkspaceKey(deps, plan, { settleMs: 0 });
-    expect(result).toMatchObject({ reencrypted: 7, objectsAfter: 7, rounds: 1 });
+    expect(result).toMatchObject({ reencrypted: 8, objectsAfter: 8, rounds: 1 });
     await mergeBatch(table, MERGE, { sql: batch(4) }, { appId: "t", version: 4 });
     const after = await keysOf("ws-a");
-    expect(after.length).toBe(8);
+    expect(after.length).toBe(9);
     expect(new Set(after)).toEqual(new Set([keys.a2]));
     expect(new Set(await keysOf("ws-b"))).toEqual(new Set([keys.b]));
     expect((await readRows(table, { orderBy: "workspace_id, id" })).map((r) => r.val)).toContain("v4-ws-a3");
     const { events } = await view.log.read(0n);
     expect(events.filter((e) => e.workspaceId === "ws-a").map((e) => e.action)).toEqual([
       "register",
+      "erase-resource",
       "rotate-key",
       "rotate-key-done",
     ]);
@@ -231,7 +240,7 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     };
     await expect(planKeyShred(deps, "ws-b")).rejects.toMatchObject({ code: "KEY_SHRED_REFUSED" });
     const plan = await planKeyShred(deps, "ws-a");
-    expect(plan).toMatchObject({ keyId: keys.a2, objects: 8, keyState: "Enabled" });
+    expect(plan).toMatchObject({ keyId: keys.a2, objects: 9, keyState: "Enabled" });
     const result = await shredWorkspaceKey(deps, plan, { settleMs: 0 });
     expect(view.get("ws-a")?.state).toBe("ERASED");
     expect(result.key.state).toBe(kind === "embedded" ? "Destroyed" : "PendingDeletion");
