@@ -20,6 +20,8 @@ export interface KeyBackend {
   readonly dir: string;
   /** The lake, with BYOK routing from the view (platform objects under `platformKeyId`). */
   readonly store: ObjectStore;
+  /** What the CLI needs besides the lake's URL (store.url) to open the same store: S3_* settings. */
+  readonly env: Readonly<Record<string, string>>;
   readonly keys: KeyService;
   createKey(name: string): Promise<string>;
   /** Objects that mix workspaces go under this key from now on. */
@@ -80,6 +82,7 @@ export async function keyBackend(
     return {
       dir,
       store,
+      env: {},
       keys: store.keystore,
       createKey,
       setPlatformKey,
@@ -121,6 +124,13 @@ export async function keyBackend(
   return {
     dir,
     store,
+    env: {
+      S3_ENDPOINT: endpoint,
+      S3_REGION: "us-east-1",
+      S3_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      KMS_ENDPOINT: endpoint,
+    },
     keys,
     createKey,
     setPlatformKey,

@@ -1,10 +1,12 @@
 // BYOK on a KMS with several keys (moto's S3 + KMS) and on the embedded store (envelope encryption under a local
 // keystore): every object of two workspaces (partition files, old ones kept after a fold, offloads) is under its
-// workspace's own key, every log object under the platform key; rotate-key moves one workspace to a new key and
-// nothing else; shred-key destroys it and the other workspace reads on.
+// workspace's own key, every log object under the platform key, also after `facsimile restore` and `facsimile
+// maintain optimize` (run in-process: the lake opened with the CLI's own key routing); rotate-key moves one
+// workspace to a new key and nothing else; shred-key destroys it and the other workspace reads on.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "@facsimile/cli";
 import {
   bootstrapDirectory,
   copyWorkspace,
@@ -17,6 +19,7 @@ import {
   planKeyShred,
   rotateWorkspaceKey,
   shredWorkspaceKey,
+  updateWorkspace,
 } from "@facsimile/control-plane";
 import {
   loadSnapshot,
@@ -43,7 +46,8 @@ const MERGE = {
 
 function batch(version: number): string {
   return (
-    `SELECT ws AS workspace_id, id, 'v${version}-' || ws || id AS val, 0::BIGINT AS _generation, ` +
+    `SELECT ws AS workspace_id, id, 'v${version}-' || ws || id AS val, 'r' || id AS resource_ari, ` +
+    `0::BIGINT AS generation, 0::BIGINT AS _generation, ` +
     `${version}::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash ` +
     `FROM (VALUES ('ws-a'), ('ws-b')) w(ws), range(${version}) r(id)`
   );
@@ -137,22 +141,85 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     ]);
   });
 
+  it("keeps every object under its workspace's key after the CLI's restore to an older version and optimize", async () => {
+    const cli = async (...args: string[]) => {
+      let out = "";
+      const exit = await runCli(
+        [...args, "--region", "eu", "--table", "items", "--lake", backend.store.url, "--data", backend.dir],
+        {
+          cwd: backend.dir,
+          env: { ...backend.env, FACSIMILE_PLATFORM_KEY_ID: keys.platform as string },
+          stdout: (t) => {
+            out += t;
+          },
+          stderr: (t) => {
+            out += t;
+          },
+        },
+      );
+      return { exit, out };
+    };
+    const filesOf = async (ws: string, version?: number) =>
+      [...(await loadSnapshot(table, version === undefined ? {} : { version })).files.values()].filter(
+        (a) => a.partitionValues.workspace_id === ws,
+      );
+    // Resource r0 of ws-a is erased, then the table goes back to version 2 (the second merge's rows): ws-a's file
+    // comes back rewritten without r0, ws-b's as it was. Then one insert-only merge: two small files a partition.
+    await updateWorkspace(view, "ws-a", "erase-resource", { actor: "test", reason: "GDPR" }, (c) =>
+      c === undefined ? undefined : { ...c, erasedResources: [{ resourceAri: "r0", generation: "1" }] },
+    );
+    const restore = await cli("restore", "--version", "2");
+    expect(restore, restore.out).toMatchObject({ exit: 0 });
+    expect(restore.out).toMatch(/1 erased rows left out \(1 files rewritten\)/);
+    const vals = async () => (await readRows(table, { orderBy: "workspace_id, id" })).map((r) => r.val);
+    expect(await vals()).toEqual(["v2-ws-a1", "v2-ws-b0", "v2-ws-b1"]);
+    const insert =
+      "SELECT ws AS workspace_id, 3::BIGINT AS id, 'new-' || ws AS val, 'r3' AS resource_ari, " +
+      "0::BIGINT AS generation, 0::BIGINT AS _generation, " +
+      "1::BIGINT AS _version, false AS _is_tombstone, 'h' AS _payload_hash FROM (VALUES ('ws-a'), ('ws-b')) w(ws)";
+    await mergeBatch(
+      table,
+      { ...MERGE, foldFilesAbove: 10 },
+      { sql: insert },
+      { appId: "insert", version: 1 },
+    );
+    expect(await filesOf("ws-a")).toHaveLength(2);
+    expect(await filesOf("ws-b")).toHaveLength(2);
+    const optimize = await cli("maintain", "--nice", "0", "optimize");
+    expect(optimize, optimize.out).toMatchObject({ exit: 0 });
+    expect(optimize.out).toMatch(/done eu\/items: .*"filesRemoved":4,"filesAdded":2/);
+    const [folded] = await filesOf("ws-a");
+    expect(await filesOf("ws-a")).toHaveLength(1);
+    expect(await vals()).toEqual(["v2-ws-a1", "new-ws-a", "v2-ws-b0", "v2-ws-b1", "new-ws-b"]);
+    // New objects (ws-a: the restore's rewrite; both: the insert's and the fold's), each under its workspace's
+    // key; the log under the platform key.
+    const objectsA = await listWorkspaceObjects(backend.store, "ws-a");
+    expect(objectsA.map((o) => o.key)).toContain(`${regionLayout.table("eu", "items")}/${folded?.path}`);
+    expect(await keysOf("ws-a")).toEqual(Array.from({ length: 8 }, () => keys.a));
+    expect(await keysOf("ws-b")).toEqual(Array.from({ length: 7 }, () => keys.b));
+    const logKeys = new Set<string | undefined>();
+    for await (const o of backend.store.list(`${regionLayout.table("eu", "items")}/_delta_log/`))
+      logKeys.add((await backend.store.head(o.key))?.kmsKeyId);
+    expect(logKeys).toEqual(new Set([keys.platform]));
+  });
+
   it("rotate-key re-encrypts one workspace's objects under the new key and leaves the other's alone", async () => {
     const deps = { view, store: backend.store, keys: backend.keys };
     const plan = await planKeyRotation(deps, "ws-a", keys.a2 as string);
-    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 5 });
-    expect(plan.toReencrypt).toHaveLength(5);
+    expect(plan).toMatchObject({ from: keys.a, to: keys.a2, objects: 8 });
+    expect(plan.toReencrypt).toHaveLength(8);
     const result = await rotateWorkspaceKey(deps, plan, { settleMs: 0 });
-    expect(result).toMatchObject({ reencrypted: 5, objectsAfter: 5, rounds: 1 });
+    expect(result).toMatchObject({ reencrypted: 8, objectsAfter: 8, rounds: 1 });
     await mergeBatch(table, MERGE, { sql: batch(4) }, { appId: "t", version: 4 });
     const after = await keysOf("ws-a");
-    expect(after.length).toBe(6);
+    expect(after.length).toBe(9);
     expect(new Set(after)).toEqual(new Set([keys.a2]));
     expect(new Set(await keysOf("ws-b"))).toEqual(new Set([keys.b]));
     expect((await readRows(table, { orderBy: "workspace_id, id" })).map((r) => r.val)).toContain("v4-ws-a3");
     const { events } = await view.log.read(0n);
     expect(events.filter((e) => e.workspaceId === "ws-a").map((e) => e.action)).toEqual([
       "register",
+      "erase-resource",
       "rotate-key",
       "rotate-key-done",
     ]);
@@ -173,7 +240,7 @@ describe.each<KeyBackendKind>(["embedded", "moto"])("BYOK per workspace: %s", (k
     };
     await expect(planKeyShred(deps, "ws-b")).rejects.toMatchObject({ code: "KEY_SHRED_REFUSED" });
     const plan = await planKeyShred(deps, "ws-a");
-    expect(plan).toMatchObject({ keyId: keys.a2, objects: 6, keyState: "Enabled" });
+    expect(plan).toMatchObject({ keyId: keys.a2, objects: 9, keyState: "Enabled" });
     const result = await shredWorkspaceKey(deps, plan, { settleMs: 0 });
     expect(view.get("ws-a")?.state).toBe("ERASED");
     expect(result.key.state).toBe(kind === "embedded" ? "Destroyed" : "PendingDeletion");
