@@ -1,8 +1,10 @@
 // The printed `facsimile query` commands name the lake only when the query command's default would miss it, and
 // quote what a shell would split.
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXPLORE_SQL, exploreCommands, shellWord } from "./explore-commands.js";
+import { EXPLORE_SQL, exploreCommands, facsimileInvocation, shellWord } from "./explore-commands.js";
 
 describe("exploreCommands", () => {
   it("leaves --lake out when the data folder is the default one", () => {
@@ -56,5 +58,13 @@ describe("exploreCommands", () => {
     expect(shellWord("eu-west-1")).toBe("eu-west-1");
     expect(shellWord("a b")).toBe('"a b"');
     expect(shellWord("it's $HOME")).toBe(`'it'\\''s $HOME'`);
+  });
+
+  it("outside the project, runs the CLI's main.js by a path that exists", () => {
+    const invocation = facsimileInvocation(tmpdir());
+    expect(invocation).toMatch(/^node /);
+    const path = invocation.replace(/^node /, "").replace(/^'(.*)'$/, "$1");
+    expect(path).toMatch(/cli[\\/]dist[\\/]main\.js$/);
+    expect(existsSync(resolve(tmpdir(), path))).toBe(true);
   });
 });

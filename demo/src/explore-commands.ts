@@ -35,8 +35,8 @@ export function facsimileInvocation(cwd: string): string {
     if (existsSync(join(dir, "node_modules", ".bin", "facsimile"))) return "npx facsimile";
     if (dirname(dir) === dir) break;
   }
-  // This module sits two folders below the CLI package (src/demo or dist/demo); main.js runs from dist.
-  const main = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "main.js");
+  // This module sits in demo/src or demo/dist, a sibling of the CLI package; the CLI's main.js runs from cli/dist.
+  const main = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cli", "dist", "main.js");
   return `node ${shellWord(shortPath(cwd, main))}`;
 }
 
