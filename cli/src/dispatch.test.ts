@@ -45,6 +45,17 @@ describe("dispatcher", () => {
     const option = await cli(ROOT, "schemas", "compile", "--bogus");
     expect(option.exit).toBe(2);
   });
+
+  it("lists a group's commands for the group's words with --help, or alone as a usage error", async () => {
+    const group = await cli(ROOT, "control", "--help");
+    expect(group.exit).toBe(0);
+    expect(group.stdout).toContain("usage: facsimile control <command> [options]");
+    expect(group.stdout).toMatch(/^ {2}control erase +/m);
+    expect(group.stdout).not.toContain("schemas check");
+    const bare = await cli(ROOT, "control");
+    expect(bare.exit).toBe(2);
+    expect(bare.stderr).toMatch(/^ {2}control migrate +/m);
+  });
 });
 
 describe("schemas compile", () => {

@@ -43,9 +43,11 @@ export async function listCommands(): Promise<[string, string][]> {
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-async function help(io: CliIo): Promise<void> {
-  const lines = ["usage: facsimile <command> [options]", "", "commands:"];
-  const commands = await listCommands();
+/** Every command, or those of one group (`group` = its words, e.g. "control"). */
+async function help(io: CliIo, group = ""): Promise<void> {
+  const head = group === "" ? "<command>" : `${group} <command>`;
+  const lines = [`usage: facsimile ${head} [options]`, "", "commands:"];
+  const commands = (await listCommands()).filter(([w]) => group === "" || w.startsWith(`${group} `));
   const width = Math.max(...commands.map(([w]) => w.length));
   for (const [words, file] of commands) lines.push(`  ${words.padEnd(width)}  ${(await load(file)).summary}`);
   lines.push("", "Run `facsimile <command> --help` for a command's options.");
@@ -59,7 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
   }
   let dir = COMMANDS_DIR;
-  for (let i = 0; i < argv.length; i++) {
+  let i = 0;
+  for (; i < argv.length; i++) {
     const word = argv[i] ?? "";
     if (!/^[a-z][a-z0-9-]*$/.test(word)) break;
     const file = `${dir}${word}${EXT}`;
@@ -75,7 +78,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (!(await isDir(`${dir}${word}`))) break;
     dir = `${dir}${word}/`;
   }
-  io.stderr(`facsimile: unknown command "${argv.join(" ")}"\n`);
+  // A group's words alone (`facsimile control`) or with --help list that group's commands.
+  const group = argv.slice(0, i).join(" ");
+  const next = argv[i];
+  if (group !== "" && (next === undefined || next === "--help" || next === "-h")) {
+    await help(next === undefined ? { ...io, stdout: io.stderr } : io, group);
+    return next === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  io.stderr(`facsimile: unknown command "${argv.slice(0, i + 1).join(" ")}"\n`);
   await help({ ...io, stdout: io.stderr });
   return EXIT.USAGE;
 }
