@@ -36,6 +36,20 @@ export function usageError(io: CliIo, usage: string, message: string): number {
   return EXIT.USAGE;
 }
 
+/**
+ * A flag holding a non-negative integer (milliseconds, a count): its value, `fallback` when it is absent, or the
+ * usage message naming what was wrong.
+ */
+export function nonNegativeIntegerFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+): number | string {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : `--${name} must be a non-negative integer, got ${value}`;
+}
+
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 /** The parsed values of a command's flags (`strict`, no positionals). */
 export type FlagValues<O extends FlagOptions> = ReturnType<typeof parseArgs<{ options: O }>>["values"];

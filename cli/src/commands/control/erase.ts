@@ -4,7 +4,13 @@ import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
-import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
+import {
+  type CliCommand,
+  EXIT,
+  nonNegativeIntegerFlag,
+  parseCommandFlags,
+  usageError,
+} from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -58,13 +64,12 @@ const command: CliCommand = {
     if (typeof values === "number") return values;
     const workspaceId = values.workspace;
     if (workspaceId === undefined) return usageError(io, usage, "--workspace is required");
-    const mergeWaitMs = Number(values["merge-wait"] ?? DEFAULT_ERASE_OPTIONS.mergeWaitMs);
-    if (!Number.isInteger(mergeWaitMs) || mergeWaitMs < 0)
-      return usageError(
-        io,
-        usage,
-        `--merge-wait must be a non-negative integer, got ${values["merge-wait"]}`,
-      );
+    const mergeWaitMs = nonNegativeIntegerFlag(
+      "merge-wait",
+      values["merge-wait"],
+      DEFAULT_ERASE_OPTIONS.mergeWaitMs,
+    );
+    if (typeof mergeWaitMs === "string") return usageError(io, usage, mergeWaitMs);
     try {
       const dir = await openControlDirectory(values, io);
       const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);

@@ -16,7 +16,13 @@ import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb } from "@facsimile/lake";
 import { loadDefaultRegistry } from "@facsimile/schemas";
 import { compileModels, DEFAULT_MODELS_DIR } from "@facsimile/transforms";
-import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
+import {
+  type CliCommand,
+  EXIT,
+  nonNegativeIntegerFlag,
+  parseCommandFlags,
+  usageError,
+} from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -67,10 +73,8 @@ const OPTIONS = {
 } as const;
 
 function ms(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} must be a non-negative integer, got ${value}`);
+  const n = nonNegativeIntegerFlag(name, value, fallback);
+  if (typeof n === "string") throw new UsageError(n);
   return n;
 }
 

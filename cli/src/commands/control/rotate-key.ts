@@ -6,7 +6,13 @@ import {
 } from "@facsimile/control-plane";
 import { isFacsimileError } from "@facsimile/core";
 import { LocalObjectStore } from "@facsimile/object-store";
-import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
+import {
+  type CliCommand,
+  EXIT,
+  nonNegativeIntegerFlag,
+  parseCommandFlags,
+  usageError,
+} from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -61,9 +67,8 @@ const command: CliCommand = {
     const to = values.to;
     if (workspaceId === undefined) return usageError(io, usage, "--workspace is required");
     if (to === undefined || to === "") return usageError(io, usage, "--to is required");
-    const settleMs = Number(values.settle ?? DEFAULT_KEY_ROTATION_OPTIONS.settleMs);
-    if (!Number.isInteger(settleMs) || settleMs < 0)
-      return usageError(io, usage, `--settle must be a non-negative integer, got ${values.settle}`);
+    const settleMs = nonNegativeIntegerFlag("settle", values.settle, DEFAULT_KEY_ROTATION_OPTIONS.settleMs);
+    if (typeof settleMs === "string") return usageError(io, usage, settleMs);
     try {
       const dir = await openControlDirectory(values, io);
       const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);

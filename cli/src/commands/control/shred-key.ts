@@ -2,7 +2,13 @@ import { DEFAULT_KEY_SHRED_OPTIONS, planKeyShred, shredWorkspaceKey } from "@fac
 import { isFacsimileError } from "@facsimile/core";
 import { openDuckDb, TABLE_DEFAULTS } from "@facsimile/lake";
 import { DEFAULT_QUERY_CACHE_DIR } from "@facsimile/query";
-import { type CliCommand, EXIT, parseCommandFlags, usageError } from "../../command.js";
+import {
+  type CliCommand,
+  EXIT,
+  nonNegativeIntegerFlag,
+  parseCommandFlags,
+  usageError,
+} from "../../command.js";
 import {
   CONTROL_DIRECTORY_OPTIONS,
   CONTROL_DIRECTORY_USAGE,
@@ -58,9 +64,8 @@ const command: CliCommand = {
     if (typeof values === "number") return values;
     const workspaceId = values.workspace;
     if (workspaceId === undefined) return usageError(io, usage, "--workspace is required");
-    const settleMs = Number(values.settle ?? DEFAULT_KEY_SHRED_OPTIONS.settleMs);
-    if (!Number.isInteger(settleMs) || settleMs < 0)
-      return usageError(io, usage, `--settle must be a non-negative integer, got ${values.settle}`);
+    const settleMs = nonNegativeIntegerFlag("settle", values.settle, DEFAULT_KEY_SHRED_OPTIONS.settleMs);
+    if (typeof settleMs === "string") return usageError(io, usage, settleMs);
     try {
       const dir = await openControlDirectory(values, io);
       const store = await openRoutedLake(controlLake(values.lake, values.data, io), () => dir.view, io);
